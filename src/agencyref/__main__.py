@@ -1,0 +1,3 @@
+from agencyref.cli import main
+
+main()

@@ -1,0 +1,114 @@
+"""A format-neutral result: blocks for people, a plain dict for programs, and numbered sources.
+
+Commands build a ``Document``; renderers (``render/``) turn it into table, markdown,
+csv, json or yaml text. Commands never format text for one output alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import model as m
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """A piece of text and the numbers of the sources behind it."""
+
+    text: str
+    refs: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    text: str
+    level: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    cell: Cell
+    title: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Fields:
+    rows: Sequence[tuple[str, Cell]]
+    title: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    columns: Sequence[str]
+    rows: Sequence[Sequence[Cell]]
+    title: str = ""
+    # first column is a row label (compare): rendered bold, no wrapping
+    row_labels: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Bullets:
+    items: Sequence[Cell]
+    title: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class BarChart:
+    rows: Sequence[tuple[str, float, str]]  # label, value, text shown after the bar
+    title: str = ""
+    unit: str = ""
+
+
+Block = Heading | Paragraph | Fields | Table | Bullets | BarChart
+
+
+@dataclass
+class Citations:
+    """Numbers sources in order of first use, as footnotes are numbered."""
+
+    known: dict[str, m.Source]
+    order: list[str] = field(default_factory=list)
+
+    def cite(self, ids: Iterable[str]) -> tuple[int, ...]:
+        out = []
+        for sid in ids:
+            if sid not in self.order:
+                self.order.append(sid)
+            out.append(self.order.index(sid) + 1)
+        return tuple(sorted(set(out)))
+
+    def cell(self, text: str, ids: Iterable[str] = ()) -> Cell:
+        return Cell(text, self.cite(ids))
+
+    def fact(self, fact: m.Fact | None) -> Cell:
+        return Cell("—") if fact is None else self.cell(fact.text, fact.sources)
+
+    @property
+    def sources(self) -> list[m.Source]:
+        return [self.known[s] for s in self.order if s in self.known]
+
+
+def source_dict(s: m.Source) -> dict[str, Any]:
+    return {
+        "id": s.id,
+        "title": s.title,
+        "publisher": s.publisher,
+        "url": s.url,
+        "kind": s.kind,
+        "date": s.date,
+        "published": s.published,
+        "accessed": s.accessed,
+    }
+
+
+@dataclass
+class Document:
+    kind: str  # e.g. "comparison", "agency", "program"; becomes JSON "kind"
+    title: str
+    blocks: list[Block]
+    data: dict[str, Any]
+    sources: list[m.Source] = field(default_factory=list)
+    csv: Table | None = None  # the one table a csv export gives, if any
+    notes: list[str] = field(default_factory=list)  # one-line remarks shown under the answer

@@ -1,0 +1,70 @@
+"""Typed errors raised by the core; the CLI maps each to a message and exit code."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+class AgencyrefError(Exception):
+    """Base class. ``exit_code`` is what the CLI exits with."""
+
+    exit_code = 4
+
+
+class NotFoundError(AgencyrefError):
+    """A name matched nothing. ``suggestions`` are close matches, best first."""
+
+    exit_code = 1
+
+    def __init__(self, kind: str, name: str, suggestions: Sequence[str] = ()) -> None:
+        self.kind = kind
+        self.name = name
+        self.suggestions = list(suggestions)
+        super().__init__(f"no {kind} named {name!r}")
+
+
+class AmbiguousNameError(AgencyrefError):
+    """A name matched several entities equally well."""
+
+    exit_code = 1
+
+    def __init__(self, kind: str, name: str, candidates: Sequence[str]) -> None:
+        self.kind = kind
+        self.name = name
+        self.candidates = list(candidates)
+        super().__init__(f"{name!r} could mean several {kind}s")
+
+
+class UsageError(AgencyrefError):
+    """The request itself is malformed (wrong format for this result, bad filter)."""
+
+    exit_code = 2
+
+
+class Problem:
+    """One problem in a data file, located as file:line."""
+
+    __slots__ = ("file", "line", "path", "message")
+
+    def __init__(self, file: str, line: int | None, path: str, message: str) -> None:
+        self.file = file
+        self.line = line
+        self.path = path
+        self.message = message
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+
+    def __repr__(self) -> str:
+        return f"Problem({str(self)!r})"
+
+
+class DataError(AgencyrefError):
+    """A data file is invalid or unreadable. Carries every problem found."""
+
+    exit_code = 3
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))

@@ -1,0 +1,852 @@
+"""Import ICE's 287(g) spreadsheets into a :class:`~agencyref.model.Roster`.
+
+ICE publishes two workbooks at https://www.ice.gov/identify-and-arrest/287g:
+the participating agencies (one row per signed agreement) and the pending
+requests. The sheets are hand-kept and untidy: stray spaces, typographic
+apostrophes, placeholder counties (``#N/A``), dates typed as text
+(``7/72025``), a year 5025, and MOA hyperlinks wrapped in Outlook
+"safelinks". This module reads them (``.xlsx`` via openpyxl, or a ``.csv``
+export of the same columns), cleans every value, and never drops a row
+silently: whatever cannot be read is kept as-is and reported as a warning.
+
+openpyxl is imported inside the reading function so the CLI never pays for
+it at start-up.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import math
+import re
+import unicodedata
+import warnings
+import zipfile
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import parse_qs, urlsplit
+
+from agencyref.errors import DataError, Problem, UsageError
+from agencyref.model import SCHEMA_VERSION, AgencyType, Agreement, Roster
+
+SOURCE_URL = "https://www.ice.gov/identify-and-arrest/287g"
+MAX_FILE_BYTES = 50 * 1024 * 1024  # refuse bigger inputs outright
+MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024  # zip-bomb guard for workbooks
+HEADER_SCAN_ROWS = 20  # how many rows above the header we tolerate
+MIN_YEAR = 2002  # the first 287(g) agreement was signed in 2002
+MAX_TEXT = 500  # longest cell text we keep; longer is cut (and warned about)
+
+Status = Literal["participating", "pending"]
+ModelValue = Literal["jem", "tfm", "wso", "unknown"]
+MoaStatus = Literal["link", "pending", "none"]
+
+# ---- states ---------------------------------------------------------------
+
+STATE_NAMES: dict[str, str] = {
+    "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas",
+    "CA": "California", "CO": "Colorado", "CT": "Connecticut", "DE": "Delaware",
+    "DC": "District of Columbia", "FL": "Florida", "GA": "Georgia", "HI": "Hawaii",
+    "ID": "Idaho", "IL": "Illinois", "IN": "Indiana", "IA": "Iowa", "KS": "Kansas",
+    "KY": "Kentucky", "LA": "Louisiana", "ME": "Maine", "MD": "Maryland",
+    "MA": "Massachusetts", "MI": "Michigan", "MN": "Minnesota", "MS": "Mississippi",
+    "MO": "Missouri", "MT": "Montana", "NE": "Nebraska", "NV": "Nevada",
+    "NH": "New Hampshire", "NJ": "New Jersey", "NM": "New Mexico", "NY": "New York",
+    "NC": "North Carolina", "ND": "North Dakota", "OH": "Ohio", "OK": "Oklahoma",
+    "OR": "Oregon", "PA": "Pennsylvania", "RI": "Rhode Island", "SC": "South Carolina",
+    "SD": "South Dakota", "TN": "Tennessee", "TX": "Texas", "UT": "Utah",
+    "VT": "Vermont", "VA": "Virginia", "WA": "Washington", "WV": "West Virginia",
+    "WI": "Wisconsin", "WY": "Wyoming",
+    "PR": "Puerto Rico", "GU": "Guam", "VI": "U.S. Virgin Islands",
+    "AS": "American Samoa", "MP": "Northern Mariana Islands",
+}  # fmt: skip
+
+_STATE_ALIASES: dict[str, str] = {
+    "washington dc": "DC",
+    "washington d c": "DC",
+    "d c": "DC",
+    "virgin islands": "VI",
+    "us virgin islands": "VI",
+    "u s virgin islands": "VI",
+    "united states virgin islands": "VI",
+    "commonwealth of the northern mariana islands": "MP",
+    "cnmi": "MP",
+    "commonwealth of puerto rico": "PR",
+}
+
+
+def _state_key(text: str) -> str:
+    return " ".join(re.sub(r"[^\w]+", " ", text.casefold().replace(".", "")).split())
+
+
+_STATE_LOOKUP: dict[str, str] = {
+    **{_state_key(name): code for code, name in STATE_NAMES.items()},
+    **{code.casefold(): code for code in STATE_NAMES},
+    **{_state_key(k): v for k, v in _STATE_ALIASES.items()},
+}
+
+
+def state_code(text: object) -> str | None:
+    """USPS code for a state or territory name or code; ``None`` if unknown."""
+    if not isinstance(text, str):
+        return None
+    key = _state_key(text[:MAX_TEXT])
+    if not key:
+        return None
+    return _STATE_LOOKUP.get(key) or _STATE_LOOKUP.get(key.replace(" ", ""))
+
+
+# ---- text -------------------------------------------------------------------
+
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u02bc": "'", "\u201c": '"', "\u201d": '"'})
+
+
+def clean_text(value: object) -> str:
+    """Cell value as tidy text: NFKC, straight quotes, whitespace collapsed."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = unicodedata.normalize("NFKC", str(value)).translate(_QUOTES)
+    return " ".join(text.split())
+
+
+_PLACEHOLDERS = {"#n/a", "#na", "n/a", "na", "none", "-", "\u2014", "#ref!", "#value!", "tbd"}
+
+
+def is_placeholder(text: str) -> bool:
+    """``#N/A`` and friends: a cell someone filled with "nothing here"."""
+    return text.casefold() in _PLACEHOLDERS
+
+
+# ---- models and agency types ----------------------------------------------
+
+_MODELS: dict[str, ModelValue] = {
+    "jail enforcement model": "jem",
+    "jail enforcement": "jem",
+    "jem": "jem",
+    "task force model": "tfm",
+    "task force": "tfm",
+    "tfm": "tfm",
+    "warrant service officer": "wso",
+    "warrant service officer program": "wso",
+    "warrant service officers": "wso",
+    "wso": "wso",
+}
+
+
+def model_key(text: object) -> ModelValue:
+    """``'Task Force Model '`` → ``'tfm'``; anything unrecognised → ``'unknown'``."""
+    key = _state_key(clean_text(text)[:MAX_TEXT]) if isinstance(text, str) else ""
+    return _MODELS.get(key, "unknown")
+
+
+_TYPES: dict[str, AgencyType] = {
+    "county": "county",
+    "county agency": "county",
+    "sheriff": "county",
+    "parish": "county",
+    "municipality": "municipal",
+    "municipal": "municipal",
+    "municipal agency": "municipal",
+    "city": "municipal",
+    "town": "municipal",
+    "township": "municipal",
+    "village": "municipal",
+    "state": "state",
+    "state agency": "state",
+    "federal": "federal",
+    "federal agency": "federal",
+    "tribal": "tribal",
+    "tribe": "tribal",
+    "tribal agency": "tribal",
+    "other": "other",
+}
+
+
+def agency_type_key(text: object) -> tuple[AgencyType, bool]:
+    """(type, recognised). Empty → ``('unknown', True)``; unknown text → ``('other', False)``."""
+    cleaned = clean_text(text)[:MAX_TEXT] if isinstance(text, str) else clean_text(text)
+    if not cleaned or is_placeholder(cleaned):
+        return "unknown", True
+    found = _TYPES.get(_state_key(cleaned))
+    return (found, True) if found else ("other", False)
+
+
+# ---- dates ------------------------------------------------------------------
+
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+_MDY = re.compile(r"^(\d{1,2})[/-](\d{1,2})[/-](\d{4}|\d{2})$")
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][\d:.]+)?$")
+_SERIAL = re.compile(r"^\d{1,7}(?:\.\d+)?$")
+
+
+@dataclass(frozen=True, slots=True)
+class DateResult:
+    iso: str | None  # the date, when it could be read and is plausible
+    raw: str | None  # the cell's text when it could not be read
+    problem: str | None  # why not
+
+
+def parse_signed(value: object, max_year: int) -> DateResult:
+    """Read a SIGNED cell: datetime, Excel serial, or m/d/yyyy / yyyy-mm-dd text.
+
+    A date outside ``MIN_YEAR..max_year`` is treated as malformed, because a
+    287(g) agreement signed in 5025 is a typo, not a fact.
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return DateResult(None, None, None)
+    day: dt.date | None = None
+    raw: str
+    if isinstance(value, bool):
+        raw = str(value)
+    elif isinstance(value, dt.datetime):
+        raw = value.date().isoformat()
+        day = value.date()
+    elif isinstance(value, dt.date):
+        raw = value.isoformat()
+        day = value
+    elif isinstance(value, (int, float)):
+        raw = clean_text(value)
+        day = _from_serial(value)
+    else:
+        raw = clean_text(value)[:MAX_TEXT]
+        day = _from_text(raw)
+    if day is None:
+        return DateResult(None, raw, f"SIGNED {raw!r} is not a date")
+    if not MIN_YEAR <= day.year <= max_year:
+        return DateResult(None, raw, f"SIGNED {raw!r} has an impossible year {day.year}")
+    return DateResult(day.isoformat(), None, None)
+
+
+def _from_serial(value: float) -> dt.date | None:
+    try:
+        number = float(value)
+    except (OverflowError, ValueError):
+        return None
+    if math.isnan(number) or not 1 <= number < 2958466:  # outside Excel's date range
+        return None
+    try:
+        return _EXCEL_EPOCH + dt.timedelta(days=int(number))
+    except OverflowError:
+        return None
+
+
+def _from_text(text: str) -> dt.date | None:
+    try:
+        if m := _MDY.match(text):
+            month, day, year = int(m[1]), int(m[2]), int(m[3])
+            if len(m[3]) == 2:
+                year += 2000
+            return dt.date(year, month, day)
+        if m := _ISO.match(text):
+            return dt.date(int(m[1]), int(m[2]), int(m[3]))
+        if _SERIAL.match(text):
+            return _from_serial(float(text))
+    except (ValueError, OverflowError):
+        return None
+    return None
+
+
+# ---- links ------------------------------------------------------------------
+
+_PENDING_LINK = re.compile(r"^link\s*pending$", re.IGNORECASE)
+_URL = re.compile(r"^https?://\S+$", re.IGNORECASE)
+
+
+def unwrap_safelinks(url: str) -> str:
+    """``https://gcc02.safelinks.protection.outlook.com/?url=<real>&data=…`` → ``<real>``.
+
+    Repeats while the result is still a safelinks URL (mail forwarded twice).
+    Returns the input unchanged when it is not a safelinks URL or has no ``url``.
+    """
+    current = url.strip()
+    for _ in range(10):
+        try:
+            parts = urlsplit(current)
+        except ValueError:
+            return current
+        host = (parts.hostname or "").casefold()
+        if not host.endswith("safelinks.protection.outlook.com"):
+            return current
+        inner = parse_qs(parts.query).get("url")
+        if not inner or not inner[0].strip():
+            return current
+        current = inner[0].strip()
+    return current
+
+
+def is_safelinks(url: str) -> bool:
+    try:
+        host = urlsplit(url.strip()).hostname or ""
+    except ValueError:
+        return False
+    return host.casefold().endswith("safelinks.protection.outlook.com")
+
+
+@dataclass(frozen=True, slots=True)
+class LinkResult:
+    status: MoaStatus
+    url: str | None
+    unwrapped: bool  # the target was a safelinks wrapper
+    problem: str | None
+
+
+def parse_link(text: object, target: object, column: str = "MOA") -> LinkResult:
+    """Read a MOA/ADDENDUM cell from its text and its hyperlink target.
+
+    A hyperlink (or a URL typed into the cell) → ``link``; "link pending" in any
+    case or spacing → ``pending``; empty → ``none``. Text that promises a link
+    but carries none (``'link | addendum'`` without a hyperlink) → ``none`` with
+    a problem message.
+    """
+    shown = clean_text(text)[:MAX_TEXT]
+    href = clean_text(target)[:4096] if isinstance(target, str) else ""
+    if not href and _URL.match(shown):
+        href = shown
+    if href:
+        wrapped = is_safelinks(href)
+        url = unwrap_safelinks(href) if wrapped else href
+        if _URL.match(url):
+            return LinkResult("link", url, wrapped, None)
+        return LinkResult("none", None, wrapped, f"{column} hyperlink {href[:120]!r} is not a web address")
+    if not shown or is_placeholder(shown):
+        return LinkResult("none", None, False, None)
+    if _PENDING_LINK.match(shown):
+        return LinkResult("pending", None, False, None)
+    return LinkResult("none", None, False, f"{column} cell {shown[:120]!r} has no hyperlink")
+
+
+# ---- column layout ----------------------------------------------------------
+
+_COLUMNS: dict[str, str] = {
+    "STATE": "state",
+    "LAW ENFORCEMENT AGENCY": "agency",
+    "AGENCY": "agency",
+    "TYPE": "type",
+    "AGENCY TYPE": "type",
+    "COUNTY": "county",
+    "SUPPORT TYPE": "model",
+    "MODEL": "model",
+    "SIGNED": "signed",
+    "DATE SIGNED": "signed",
+    "MOA": "moa",
+    "ADDENDUM": "addendum",
+}
+_REQUIRED = {"state": "STATE", "agency": "LAW ENFORCEMENT AGENCY", "model": "SUPPORT TYPE"}
+
+
+def _header_name(value: object) -> str:
+    return " ".join(clean_text(value).upper().split())
+
+
+# ---- results ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ImportWarning:
+    sheet: str
+    row: int  # 1-based sheet row; 0 for a warning about the whole import
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.sheet}:{self.row}: {self.message}" if self.row else f"{self.sheet}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class ImportReport:
+    rows_read: int  # non-blank data rows across all sheets
+    blank_rows: int  # fully blank rows skipped
+    agreements_written: int
+    participating: int
+    pending: int
+    distinct_agencies: int  # distinct (state, agency casefold) among participating
+    per_model: dict[str, int]  # participating agreements per model
+    per_model_pending: dict[str, int]
+    moa_links: int  # agreements with an MOA URL
+    moa_safelinks: int  # of those, how many were Outlook safelinks (now unwrapped)
+    addendum_links: int
+    addendum_safelinks: int
+    malformed_dates: int  # SIGNED cells kept as signed_raw
+    county_placeholders: int  # COUNTY cells like '#N/A', stored as ""
+    warnings: list[ImportWarning] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    roster: Roster
+    report: ImportReport
+
+
+def report_to_dict(report: ImportReport) -> dict[str, Any]:
+    """The report as plain JSON-ready data (dict order is stable)."""
+    return {
+        "rows_read": report.rows_read,
+        "blank_rows": report.blank_rows,
+        "agreements_written": report.agreements_written,
+        "participating": report.participating,
+        "pending": report.pending,
+        "distinct_agencies": report.distinct_agencies,
+        "per_model": dict(report.per_model),
+        "per_model_pending": dict(report.per_model_pending),
+        "moa_links": report.moa_links,
+        "moa_safelinks": report.moa_safelinks,
+        "addendum_links": report.addendum_links,
+        "addendum_safelinks": report.addendum_safelinks,
+        "malformed_dates": report.malformed_dates,
+        "county_placeholders": report.county_placeholders,
+        "warnings": [{"sheet": w.sheet, "row": w.row, "message": w.message} for w in report.warnings],
+    }
+
+
+# ---- reading ----------------------------------------------------------------
+
+Cell = tuple[object, str | None]  # (value, hyperlink target)
+
+
+@dataclass(slots=True)
+class _Sheet:
+    name: str  # file name
+    header_row: int
+    columns: dict[str, int]  # field -> 0-based column index
+    rows: list[tuple[int, list[Cell]]]  # (1-based row number, cells)
+    blank_rows: int
+
+
+def _fail(file: str, row: int | None, message: str) -> DataError:
+    return DataError([Problem(file, row, "", message)])
+
+
+def _check_size(path: Path) -> None:
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise _fail(path.name, None, f"cannot read file: {exc.strerror or exc}") from exc
+    if not path.is_file():
+        raise _fail(path.name, None, "not a regular file")
+    if size > MAX_FILE_BYTES:
+        raise _fail(
+            path.name, None, f"file is {size / 1e6:.0f} MB; refusing anything over {MAX_FILE_BYTES // 2**20} MB"
+        )
+
+
+def _check_workbook_zip(path: Path) -> None:
+    name = path.name
+    if not zipfile.is_zipfile(path):
+        raise _fail(name, None, "not an Excel workbook (.xlsx is a zip file; this is not one)")
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise _fail(name, None, f"not a readable Excel workbook: {exc}") from exc
+    total = sum(i.file_size for i in infos)
+    if total > MAX_UNCOMPRESSED_BYTES:
+        raise _fail(
+            name,
+            None,
+            f"workbook expands to {total / 1e6:.0f} MB; refusing anything over {MAX_UNCOMPRESSED_BYTES // 2**20} MB",
+        )
+    names = {i.filename for i in infos}
+    if "xl/workbook.xml" not in names and "xl/workbook.bin" not in names:
+        raise _fail(name, None, "zip file is not an Excel workbook (no xl/workbook.xml)")
+    if "xl/workbook.bin" in names and "xl/workbook.xml" not in names:
+        raise _fail(name, None, "binary .xlsb workbooks are not supported; save as .xlsx")
+
+
+def _read_xlsx(path: Path) -> list[list[Cell]]:
+    _check_workbook_zip(path)
+    import openpyxl  # type: ignore[import-untyped, unused-ignore]  # deferred: heavy, import-time only
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            wb = openpyxl.load_workbook(path, read_only=False, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds on corrupt input
+        raise _fail(path.name, None, f"not a readable Excel workbook: {type(exc).__name__}: {exc}") from exc
+    try:
+        sheets = list(wb.worksheets)
+        if not sheets:
+            raise _fail(path.name, None, "workbook has no worksheets")
+        # The first worksheet whose first rows hold our header; else the first.
+        chosen = sheets[0]
+        for ws in sheets:
+            probe = [[c for c in row] for row in ws.iter_rows(min_row=1, max_row=HEADER_SCAN_ROWS, values_only=True)]
+            if _find_header(probe) is not None:
+                chosen = ws
+                break
+        rows: list[list[Cell]] = []
+        for row in chosen.iter_rows():
+            cells: list[Cell] = []
+            for c in row:
+                link = getattr(c, "hyperlink", None)
+                target = getattr(link, "target", None) if link is not None else None
+                cells.append((c.value, target if isinstance(target, str) else None))
+            rows.append(cells)
+        return rows
+    finally:
+        wb.close()
+
+
+def _read_csv(path: Path) -> list[list[Cell]]:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise _fail(path.name, None, f"cannot read file: {exc.strerror or exc}") from exc
+    if b"\x00" in data[:8192]:
+        raise _fail(path.name, None, "not a CSV text file (contains NUL bytes)")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")  # Excel's "CSV" on Windows
+    try:
+        return [[(v, None) for v in row] for row in csv.reader(io.StringIO(text, newline=""))]
+    except csv.Error as exc:
+        raise _fail(path.name, None, f"not a readable CSV file: {exc}") from exc
+
+
+def _find_header(rows: Sequence[Sequence[object]]) -> tuple[int, dict[str, int]] | None:
+    """(0-based index, field→column) of the first row naming ≥2 known columns."""
+    for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        columns: dict[str, int] = {}
+        for j, value in enumerate(row):
+            fieldname = _COLUMNS.get(_header_name(value))
+            if fieldname and fieldname not in columns:
+                columns[fieldname] = j
+        if len(columns) >= 2:
+            return i, columns
+    return None
+
+
+def _blank(cells: Sequence[Cell]) -> bool:
+    return all(not clean_text(v) and not link for v, link in cells)
+
+
+def _load_sheet(path: Path) -> _Sheet:
+    name = path.name
+    _check_size(path)
+    raw = _read_csv(path) if path.suffix.casefold() == ".csv" else _read_xlsx(path)
+    found = _find_header([[v for v, _ in row] for row in raw])
+    if found is None:
+        first = next((row for row in raw if not _blank(row)), [])
+        seen = [clean_text(v) for v, _ in first if clean_text(v)]
+        missing = ", ".join(_REQUIRED.values())
+        raise _fail(name, None, f"no header row: missing column(s) {missing}; first row has {seen[:12]}")
+    index, columns = found
+    missing_cols = [label for key, label in _REQUIRED.items() if key not in columns]
+    if missing_cols:
+        seen = [clean_text(v) for v, _ in raw[index] if clean_text(v)]
+        raise _fail(name, index + 1, f"missing column(s) {', '.join(missing_cols)}; columns found: {seen}")
+    rows: list[tuple[int, list[Cell]]] = []
+    blank = 0
+    for number, cells in enumerate(raw[index + 1 :], start=index + 2):
+        if _blank(cells):
+            blank += 1
+        else:
+            rows.append((number, cells))
+    if not rows:
+        raise _fail(name, index + 1, "no data rows below the header")
+    return _Sheet(name, index + 1, columns, rows, blank)
+
+
+_DATE_IN_NAME = re.compile(r"(\d{2})(\d{2})(\d{4})(?:am|pm)?", re.IGNORECASE)
+
+
+def date_from_filename(name: str) -> dt.date | None:
+    """``participatingAgencies07182025pm.xlsx`` → 2025-07-18; ``None`` if no MMDDYYYY."""
+    for m in _DATE_IN_NAME.finditer(Path(name).stem):
+        try:
+            return dt.date(int(m[3]), int(m[1]), int(m[2]))
+        except ValueError:
+            continue
+    return None
+
+
+def _snapshot_date(paths: Sequence[Path], as_of: str | None) -> dt.date:
+    if as_of is not None:
+        try:
+            return dt.date.fromisoformat(as_of.strip())
+        except ValueError as exc:
+            raise UsageError(f"--as-of must be a date like 2025-07-18, not {as_of!r}") from exc
+    dates = [d for d in (date_from_filename(p.name) for p in paths) if d is not None]
+    if not dates:
+        names = ", ".join(p.name for p in paths)
+        raise DataError(
+            [Problem(names, None, "", "cannot tell the snapshot date from the file name(s); give --as-of YYYY-MM-DD")]
+        )
+    return max(dates)
+
+
+def _is_pending(sheet: _Sheet) -> bool:
+    if sheet.name.casefold().startswith("pending"):
+        return True
+    if sheet.name.casefold().startswith("participating"):
+        return False
+    return "signed" not in sheet.columns and "moa" not in sheet.columns
+
+
+class _Stats:
+    def __init__(self) -> None:
+        self.moa_links = 0
+        self.moa_safelinks = 0
+        self.addendum_links = 0
+        self.addendum_safelinks = 0
+        self.malformed = 0
+        self.placeholders = 0
+
+
+def _cell(cells: Sequence[Cell], columns: dict[str, int], key: str) -> Cell:
+    j = columns.get(key)
+    if j is None or j >= len(cells):
+        return (None, None)
+    return cells[j]
+
+
+def _agreements(
+    sheet: _Sheet, status: Status, max_year: int, stats: _Stats, warn: list[ImportWarning]
+) -> Iterator[Agreement]:
+    cols = sheet.columns
+    seen: dict[tuple[str, str, str, str], int] = {}
+    for number, cells in sheet.rows:
+
+        def note(message: str, number: int = number) -> None:
+            warn.append(ImportWarning(sheet.name, number, message))
+
+        state_text = clean_text(_cell(cells, cols, "state")[0])
+        code = state_code(state_text)
+        if code is None:
+            note(f"unknown state {state_text[:80]!r}" if state_text else "no state")
+        agency = clean_text(_cell(cells, cols, "agency")[0])
+        if len(agency) > MAX_TEXT:
+            note(f"agency name cut to {MAX_TEXT} characters")
+            agency = agency[:MAX_TEXT]
+        if not agency:
+            note("no agency name")
+        county = clean_text(_cell(cells, cols, "county")[0])[:MAX_TEXT]
+        if is_placeholder(county):
+            stats.placeholders += 1
+            county = ""
+        model_text = clean_text(_cell(cells, cols, "model")[0])
+        model = model_key(model_text)
+        if model == "unknown":
+            note(f"unknown 287(g) model {model_text[:80]!r}" if model_text else "no 287(g) model (SUPPORT TYPE)")
+        type_text = clean_text(_cell(cells, cols, "type")[0])
+        agency_type, known = agency_type_key(type_text)
+        if not known:
+            note(f"unknown agency TYPE {type_text[:80]!r}, recorded as 'other'")
+
+        signed: str | None = None
+        signed_raw: str | None = None
+        if "signed" in cols:
+            date = parse_signed(_cell(cells, cols, "signed")[0], max_year)
+            signed, signed_raw = date.iso, date.raw
+            if date.problem:
+                stats.malformed += 1
+                note(f"{date.problem}; kept as signed_raw")
+            elif signed is None and status == "participating":
+                note("no SIGNED date")
+        moa = LinkResult("none", None, False, None)
+        if "moa" in cols:
+            moa = parse_link(*_cell(cells, cols, "moa"), column="MOA")
+            if moa.problem:
+                note(moa.problem)
+        addendum: str | None = None
+        if "addendum" in cols:
+            add = parse_link(*_cell(cells, cols, "addendum"), column="ADDENDUM")
+            if add.problem and add.status != "pending":
+                note(add.problem)
+            addendum = add.url
+            if add.url:
+                stats.addendum_links += 1
+                stats.addendum_safelinks += add.unwrapped
+        if moa.url:
+            stats.moa_links += 1
+            stats.moa_safelinks += moa.unwrapped
+
+        key = (code or "", agency.casefold(), model, signed or signed_raw or "")
+        if key in seen:
+            note(f"duplicate row: rows {seen[key]} and {number} have the same state, agency, model and signed date")
+        else:
+            seen[key] = number
+
+        yield Agreement(
+            state=code or "",
+            agency=agency,
+            agency_type=agency_type,
+            county=county,
+            model=model,
+            status=status,
+            signed=signed,
+            signed_raw=signed_raw,
+            moa_url=moa.url,
+            moa_status=moa.status,
+            addendum_url=addendum,
+            sheet=sheet.name,
+            row=number,
+        )
+
+
+def agreement_sort_key(a: Agreement) -> tuple[str, str, str, str, str, int, str]:
+    return (a.state, a.agency.casefold(), a.model, a.status, a.signed or "", a.row, a.sheet)
+
+
+def _count_models(agreements: Iterable[Agreement]) -> dict[str, int]:
+    counts = Counter(a.model for a in agreements)
+    return {m: counts[m] for m in ("jem", "tfm", "wso", "unknown") if counts[m] or m != "unknown"}
+
+
+def import_sheets(paths: Sequence[Path], as_of: str | None = None) -> ImportResult:
+    """Read ICE's participating and/or pending sheets into one roster.
+
+    ``as_of`` (``YYYY-MM-DD``) overrides the snapshot date read from the newest
+    file name. Raises :class:`DataError` for unreadable input and
+    :class:`UsageError` for a malformed ``as_of`` or no paths.
+    """
+    paths = [Path(p) for p in paths]
+    if not paths:
+        raise UsageError("give at least one ICE 287(g) sheet (.xlsx or .csv)")
+    snapshot = _snapshot_date(paths, as_of)
+    max_year = snapshot.year + 1
+    warn: list[ImportWarning] = []
+    stats = _Stats()
+    agreements: list[Agreement] = []
+    rows_read = blank_rows = 0
+    participating_sheets: list[str] = []
+    for path in paths:
+        sheet = _load_sheet(path)
+        status: Status = "pending" if _is_pending(sheet) else "participating"
+        if status == "participating":
+            participating_sheets.append(sheet.name)
+        rows_read += len(sheet.rows)
+        blank_rows += sheet.blank_rows
+        agreements.extend(_agreements(sheet, status, max_year, stats, warn))
+    if len(participating_sheets) > 1:
+        warn.append(
+            ImportWarning(
+                ", ".join(participating_sheets),
+                0,
+                "several participating sheets given; agreements listed in more than one are counted twice",
+            )
+        )
+    agreements.sort(key=agreement_sort_key)
+    participating = [a for a in agreements if a.status == "participating"]
+    pending = [a for a in agreements if a.status == "pending"]
+    roster = Roster(
+        schema_version=SCHEMA_VERSION,
+        as_of=snapshot.isoformat(),
+        source_url=SOURCE_URL,
+        source_files=[p.name for p in paths],
+        agreements=agreements,
+    )
+    report = ImportReport(
+        rows_read=rows_read,
+        blank_rows=blank_rows,
+        agreements_written=len(agreements),
+        participating=len(participating),
+        pending=len(pending),
+        distinct_agencies=len({(a.state, a.agency.casefold()) for a in participating}),
+        per_model=_count_models(participating),
+        per_model_pending=_count_models(pending),
+        moa_links=stats.moa_links,
+        moa_safelinks=stats.moa_safelinks,
+        addendum_links=stats.addendum_links,
+        addendum_safelinks=stats.addendum_safelinks,
+        malformed_dates=stats.malformed,
+        county_placeholders=stats.placeholders,
+        warnings=warn,
+    )
+    return ImportResult(roster, report)
+
+
+# ---- diff -------------------------------------------------------------------
+
+DIFF_FIELDS = ("signed", "moa_url", "moa_status", "addendum_url", "county", "agency_type")
+
+
+@dataclass(frozen=True, slots=True)
+class AgreementChange:
+    old: Agreement
+    new: Agreement
+    fields: list[str]  # names from DIFF_FIELDS that differ
+
+
+@dataclass(frozen=True, slots=True)
+class RosterDiff:
+    added: list[Agreement]
+    removed: list[Agreement]
+    changed: list[AgreementChange]
+
+    @property
+    def empty(self) -> bool:
+        return not (self.added or self.removed or self.changed)
+
+
+def diff_key(a: Agreement) -> tuple[str, str, str, str]:
+    return (a.state, " ".join(a.agency.split()).casefold(), a.model, a.status)
+
+
+def diff_rosters(old: Roster, new: Roster) -> RosterDiff:
+    """What changed between two rosters, keyed on (state, agency, model, status).
+
+    An agency can hold several agreements under one key (re-signed); those are
+    paired in signed-date order and any surplus is added or removed.
+    """
+
+    def grouped(roster: Roster) -> dict[tuple[str, str, str, str], list[Agreement]]:
+        groups: dict[tuple[str, str, str, str], list[Agreement]] = {}
+        for a in roster.agreements:
+            groups.setdefault(diff_key(a), []).append(a)
+        for items in groups.values():
+            items.sort(key=lambda a: (a.signed or a.signed_raw or "", a.row))
+        return groups
+
+    before, after = grouped(old), grouped(new)
+    added: list[Agreement] = []
+    removed: list[Agreement] = []
+    changed: list[AgreementChange] = []
+    for key in sorted(before.keys() | after.keys()):
+        olds, news = before.get(key, []), after.get(key, [])
+        # Pair identical-signed agreements first so a re-signing shows as an addition.
+        remaining_new = list(news)
+        unmatched_old: list[Agreement] = []
+        for a in olds:
+            match = next((b for b in remaining_new if b.signed == a.signed), None)
+            if match is None:
+                unmatched_old.append(a)
+            else:
+                remaining_new.remove(match)
+                _record_change(a, match, changed)
+        for a, b in zip(unmatched_old, remaining_new, strict=False):
+            _record_change(a, b, changed)
+        removed.extend(unmatched_old[len(remaining_new) :])
+        added.extend(remaining_new[len(unmatched_old) :])
+    return RosterDiff(added=added, removed=removed, changed=changed)
+
+
+def _record_change(a: Agreement, b: Agreement, changed: list[AgreementChange]) -> None:
+    fields = [f for f in DIFF_FIELDS if getattr(a, f) != getattr(b, f)]
+    if fields:
+        changed.append(AgreementChange(old=a, new=b, fields=fields))
+
+
+def diff_to_dict(diff: RosterDiff) -> dict[str, Any]:
+    """JSON-ready form of a diff."""
+
+    def brief(a: Agreement) -> dict[str, Any]:
+        return {"state": a.state, "agency": a.agency, "model": a.model, "status": a.status, "signed": a.signed}
+
+    return {
+        "added": [brief(a) for a in diff.added],
+        "removed": [brief(a) for a in diff.removed],
+        "changed": [
+            {
+                **brief(c.new),
+                "fields": c.fields,
+                "old": {f: getattr(c.old, f) for f in c.fields},
+                "new": {f: getattr(c.new, f) for f in c.fields},
+            }
+            for c in diff.changed
+        ],
+    }

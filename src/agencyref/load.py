@@ -1,0 +1,129 @@
+"""Find and load the knowledge file (through the compiled cache) and the 287(g) roster."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from . import model as m
+from .cache import cached
+from .errors import DataError, Problem
+from .names import Entry, NameIndex
+from .paths import KNOWLEDGE_FILE, ROSTER_FILE, bundled, user_data_dir
+
+
+def knowledge_path(override: str | None = None) -> Path:
+    chosen = override or os.environ.get("AGENCYREF_DATA")
+    return Path(chosen) if chosen else bundled(KNOWLEDGE_FILE)
+
+
+def read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise DataError([Problem(str(path), None, "", "no such file")]) from None
+    except IsADirectoryError:
+        raise DataError([Problem(str(path), None, "", "is a directory, not a file")]) from None
+    except OSError as exc:
+        raise DataError([Problem(str(path), None, "", f"cannot read: {exc.strerror or exc}")]) from None
+
+
+def parse_knowledge(data: bytes, file: str, strict: bool = False) -> m.KnowledgeBase:
+    """YAML bytes → validated KnowledgeBase, or DataError with every problem."""
+    from .validate import check_references, strict_problems, to_knowledge_base
+    from .yamlsafe import read_yaml
+
+    tree, root = read_yaml(data, file)
+    kb, problems = to_knowledge_base(tree, file, root)
+    if kb is None:
+        raise DataError(problems)
+    problems = check_references(kb, file, root)
+    if strict:
+        problems += strict_problems(kb, file, root)
+    if problems:
+        raise DataError(problems)
+    return kb
+
+
+@dataclass
+class Knowledge:
+    """The loaded knowledge base plus lookup tables built on first use."""
+
+    kb: m.KnowledgeBase
+    path: Path
+
+    @cached_property
+    def sources(self) -> dict[str, m.Source]:
+        return {s.id: s for s in self.kb.sources}
+
+    @cached_property
+    def agencies(self) -> dict[str, m.Agency]:
+        return {a.key: a for a in self.kb.agencies}
+
+    @cached_property
+    def components(self) -> dict[str, tuple[m.Agency, m.Component]]:
+        return {c.key: (a, c) for a in self.kb.agencies for c in a.components}
+
+    @cached_property
+    def programs(self) -> dict[str, m.Program]:
+        return {p.key: p for p in self.kb.programs}
+
+    @cached_property
+    def matters(self) -> dict[str, m.Matter]:
+        return {x.key: x for x in self.kb.matters}
+
+    @cached_property
+    def terms(self) -> dict[str, m.Term]:
+        return {t.key: t for t in self.kb.terms}
+
+    @cached_property
+    def states(self) -> dict[str, m.State]:
+        return {s.code: s for s in self.kb.states}
+
+    @cached_property
+    def names(self) -> NameIndex:
+        kb = self.kb
+        entries: list[tuple[Entry, list[str]]] = []
+        for a in kb.agencies:
+            entries.append((Entry("agency", a.key, a.name), a.aliases))
+            entries += [(Entry("component", c.key, c.name), c.aliases) for c in a.components]
+        entries += [(Entry("program", p.key, p.name), p.aliases) for p in kb.programs]
+        entries += [(Entry("matter", x.key, x.name), x.aliases) for x in kb.matters]
+        entries += [(Entry("term", t.key, t.term), t.aliases) for t in kb.terms]
+        entries += [(Entry("state", s.code, s.name), []) for s in kb.states]
+        return NameIndex(entries)
+
+    def label(self, key: str) -> str:
+        """Display name of any agency, component or program key."""
+        if key in self.agencies:
+            return self.agencies[key].name
+        if key in self.components:
+            agency, comp = self.components[key]
+            return f"{comp.name} ({agency.name})"
+        if key in self.programs:
+            return self.programs[key].name
+        if key in self.terms:
+            return self.terms[key].term
+        if key.upper() in self.states:
+            return self.states[key.upper()].name
+        return key
+
+
+def load_knowledge(override: str | None = None) -> Knowledge:
+    path = knowledge_path(override)
+    data = read_bytes(path)
+    kb = cached("kb", data, m.KnowledgeBase, lambda: parse_knowledge(data, str(path)))
+    return Knowledge(kb, path)
+
+
+def roster_path(override: str | None = None) -> tuple[Path, str]:
+    """The roster in use and where it came from: option/env, the user's import, or bundled."""
+    chosen = override or os.environ.get("AGENCYREF_ROSTER")
+    if chosen:
+        return Path(chosen), "override"
+    user = user_data_dir() / ROSTER_FILE
+    if user.is_file():
+        return user, "user"
+    return bundled(ROSTER_FILE), "bundled"

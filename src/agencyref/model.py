@@ -1,0 +1,250 @@
+"""Typed records of the knowledge file and the 287(g) roster.
+
+Every record is a frozen ``msgspec.Struct`` that rejects unknown fields, so a
+typo in ``data/agencies.yaml`` is an error, not a silently ignored key.
+Dates are kept as ISO strings (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``)
+because many historical facts are only known to the year.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+import msgspec
+
+SCHEMA_VERSION = 1
+
+# A full or partial ISO date: 1933, 1933-06, 1933-06-10.
+PartialDate = Annotated[
+    str,
+    msgspec.Meta(
+        pattern=r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$",
+        description="ISO date, full or partial: YYYY, YYYY-MM or YYYY-MM-DD",
+    ),
+]
+Key = Annotated[
+    str,
+    msgspec.Meta(pattern=r"^[a-z0-9][a-z0-9_.-]*$", description="lower-case identifier"),
+]
+SourceIds = Annotated[list[Key], msgspec.Meta(min_length=1, description="ids of the sources behind this fact")]
+Text = Annotated[str, msgspec.Meta(min_length=1)]
+
+SourceKind = Literal["statute", "regulation", "court", "government", "research", "news", "advocacy", "dataset"]
+Level = Literal["federal", "state", "county", "municipal", "special", "tribal", "historical"]
+Stance = Literal["limits", "requires", "mixed", "none_recorded"]
+LawEffect = Literal["limits", "requires", "other"]
+ModelKey = Literal["jem", "tfm", "wso"]
+
+
+class Record(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+    """Base for every record: immutable, strict about field names."""
+
+
+class Source(Record, kw_only=True):
+    id: Key
+    title: Text
+    publisher: Text
+    url: Annotated[str, msgspec.Meta(pattern=r"^https?://\S+$")]
+    kind: SourceKind
+    published: PartialDate | None = None
+    accessed: PartialDate | None = None
+    note: str | None = None
+
+    @property
+    def date(self) -> str | None:
+        return self.published or self.accessed
+
+
+class Fact(Record, kw_only=True):
+    """One sourced statement."""
+
+    text: Text
+    sources: SourceIds
+
+
+class Established(Record, kw_only=True):
+    date: PartialDate
+    law: str | None = None
+    sources: SourceIds
+
+
+class Figure(Record, kw_only=True):
+    """A count or amount, always with its unit and as-of date."""
+
+    label: Text
+    value: float
+    unit: Text
+    as_of: PartialDate
+    sources: SourceIds
+    note: str | None = None
+
+
+class Argument(Record, kw_only=True):
+    """One side's argument, attributed to whoever makes it."""
+
+    claim: Text
+    by: Text
+    sources: SourceIds
+
+
+class Component(Record, kw_only=True):
+    key: Key
+    name: Text
+    aliases: list[str] = []
+    summary: Text
+    sources: SourceIds
+
+
+class Agency(Record, kw_only=True):
+    key: Key
+    name: Text
+    aliases: list[str] = []
+    level: Level
+    parent: Fact
+    established: Established
+    legal_basis: Fact
+    geographic_jurisdiction: Fact
+    subject_matter_jurisdiction: Fact
+    mission: Fact
+    typical_cases: Fact
+    arrest_powers: Fact
+    warrants: Fact
+    detention: Fact
+    oversight: Fact
+    size: list[Figure] = []
+    immigration_role: Fact
+    community_role: Fact
+    functions: list[Fact] = []
+    components: list[Component] = []
+    related: list[Key] = []
+    sources: SourceIds
+
+
+class Variant(Record, kw_only=True):
+    """One model of a program, e.g. 287(g)'s Jail Enforcement Model."""
+
+    key: ModelKey | Key
+    name: Text
+    aliases: list[str] = []
+    summary: Fact
+    may: list[Fact] = []
+    may_not: list[Fact] = []
+    training: list[Fact] = []
+    started: PartialDate | None = None
+    ended: list[Fact] = []
+    status: Text
+    sources: SourceIds
+
+
+class Program(Record, kw_only=True):
+    key: Key
+    name: Text
+    aliases: list[str] = []
+    kind: Literal["program", "policy", "law", "form", "policy_type", "visa"]
+    administering: list[Key] = []
+    legal_basis: Fact
+    established: Established | None = None
+    status: Fact
+    summary: Fact
+    history: list[Fact] = []
+    variants: list[Variant] = []
+    participation: list[Figure] = []
+    contested: bool = False
+    arguments_for: list[Argument] = []
+    arguments_against: list[Argument] = []
+    related: list[Key] = []
+    sources: SourceIds
+
+
+class Matter(Record, kw_only=True):
+    key: Key
+    name: Text
+    aliases: list[str] = []
+    primary: Annotated[list[Key], msgspec.Meta(min_length=1)]
+    supporting: list[Key] = []
+    note: Text
+    sources: SourceIds
+
+
+class StateLaw(Record, kw_only=True):
+    name: Text
+    citation: Text
+    year: Annotated[int, msgspec.Meta(ge=1776, le=2100)]
+    effect: LawEffect
+    summary: Text
+    sources: SourceIds
+
+
+class State(Record, kw_only=True):
+    code: Annotated[str, msgspec.Meta(pattern=r"^[A-Z]{2}$")]
+    name: Text
+    stance: Stance
+    summary: str | None = None
+    laws: list[StateLaw] = []
+    sources: list[Key] = []
+
+
+class Term(Record, kw_only=True):
+    key: Key
+    term: Text
+    aliases: list[str] = []
+    definition: Text
+    see_also: list[Key] = []
+    sources: SourceIds
+
+
+class Event(Record, kw_only=True):
+    date: PartialDate
+    title: Text
+    summary: Text
+    concerns: list[Key] = []
+    sources: SourceIds
+
+
+class Meta(Record, kw_only=True):
+    schema_version: int
+    title: Text
+    data_as_of: PartialDate
+    notice: Text
+
+
+class KnowledgeBase(Record, kw_only=True):
+    meta: Meta
+    sources: list[Source]
+    agencies: list[Agency]
+    programs: list[Program]
+    matters: list[Matter] = []
+    states: list[State] = []
+    terms: list[Term] = []
+    events: list[Event] = []
+
+
+# ---- 287(g) roster -------------------------------------------------------
+
+AgencyType = Literal["county", "municipal", "state", "federal", "tribal", "other", "unknown"]
+
+
+class Agreement(Record, kw_only=True):
+    """One 287(g) agreement (or pending request) as listed on ICE's sheet."""
+
+    state: str  # USPS code, or "" when the sheet's state could not be read
+    agency: str
+    agency_type: AgencyType
+    county: str
+    model: ModelKey | Literal["unknown"]
+    status: Literal["participating", "pending"]
+    signed: str | None = None  # ISO date; None when absent or malformed
+    signed_raw: str | None = None  # the sheet's text when it could not be read as a date
+    moa_url: str | None = None
+    moa_status: Literal["link", "pending", "none"] = "none"
+    addendum_url: str | None = None
+    sheet: str = ""  # file the row came from
+    row: int = 0  # 1-based row number in that sheet
+
+
+class Roster(Record, kw_only=True):
+    schema_version: int
+    as_of: PartialDate
+    source_url: str
+    source_files: list[str]
+    agreements: list[Agreement]

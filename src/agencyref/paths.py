@@ -1,0 +1,33 @@
+"""Where files live: the bundled data, the user's data and cache directories."""
+
+from __future__ import annotations
+
+import os
+from importlib import resources
+from pathlib import Path
+
+KNOWLEDGE_FILE = "agencies.yaml"
+ROSTER_FILE = "roster-287g.json"
+
+
+def bundled(name: str) -> Path:
+    """A data file shipped inside the wheel, or the checkout's ``data/`` folder."""
+    packaged = resources.files("agencyref") / "data" / name
+    if packaged.is_file():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parent.parent.parent / "data" / name
+
+
+def _xdg(var: str, fallback: str) -> Path:
+    value = os.environ.get(var, "")
+    base = Path(value) if value and os.path.isabs(value) else Path.home() / fallback
+    return base / "agencyref"
+
+
+def user_data_dir() -> Path:
+    return _xdg("XDG_DATA_HOME", ".local/share")
+
+
+def cache_dir() -> Path:
+    override = os.environ.get("AGENCYREF_CACHE_DIR")
+    return Path(override) if override else _xdg("XDG_CACHE_HOME", ".cache")

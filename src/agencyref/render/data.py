@@ -1,0 +1,33 @@
+"""JSON and YAML: the document's data, its sources, and the schema version."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+
+from ..document import Document, source_dict
+from ..model import SCHEMA_VERSION
+
+
+def payload(doc: Document, data_as_of: str | None = None) -> dict[str, Any]:
+    out: dict[str, Any] = {"schema_version": SCHEMA_VERSION, "kind": doc.kind}
+    if data_as_of:
+        out["data_as_of"] = data_as_of
+    out.update(doc.data)
+    out["sources"] = [source_dict(s) for s in doc.sources]
+    return out
+
+
+def to_json(doc: Document, data_as_of: str | None = None) -> str:
+    raw = msgspec.json.encode(payload(doc, data_as_of))
+    return msgspec.json.format(raw, indent=2).decode() + "\n"
+
+
+def to_yaml(doc: Document, data_as_of: str | None = None) -> str:
+    import yaml
+
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    plain = msgspec.to_builtins(payload(doc, data_as_of))
+    text: str = yaml.dump(plain, Dumper=dumper, sort_keys=False, allow_unicode=True, width=10_000)
+    return text

@@ -1,0 +1,77 @@
+"""Rich output for people at a terminal (also plain text when piped)."""
+
+from __future__ import annotations
+
+from rich import box
+from rich.console import Group, RenderableType
+from rich.table import Table as RichTable
+from rich.text import Text
+
+from ..document import BarChart, Bullets, Cell, Document, Fields, Heading, Paragraph, Table
+
+BAR_WIDTH = 40
+
+
+def _text(cell: Cell) -> Text:
+    text = Text(cell.text)
+    if cell.refs:
+        text.append(" " + "".join(f"[{n}]" for n in cell.refs), style="dim")
+    return text
+
+
+def _block(block: object) -> RenderableType:
+    if isinstance(block, Heading):
+        return Text(block.text, style="bold underline" if block.level == 1 else "bold")
+    if isinstance(block, Paragraph):
+        return _text(block.cell) if not block.title else Group(Text(block.title, style="bold"), _text(block.cell))
+    if isinstance(block, Fields):
+        grid = RichTable(box=box.SIMPLE, show_header=False, title=block.title or None, title_justify="left", pad_edge=False)
+        grid.add_column(style="bold", no_wrap=True)
+        grid.add_column(overflow="fold")
+        for label, cell in block.rows:
+            grid.add_row(label, _text(cell))
+        return grid
+    if isinstance(block, Table):
+        table = RichTable(box=box.SIMPLE_HEAD, title=block.title or None, title_justify="left", title_style="bold")
+        for i, column in enumerate(block.columns):
+            first = block.row_labels and i == 0
+            table.add_column(column, style="bold" if first else None, no_wrap=first, overflow="fold")
+        for row in block.rows:
+            table.add_row(*(_text(c) for c in row))
+        return table
+    if isinstance(block, Bullets):
+        lines = [Text(block.title, style="bold")] if block.title else []
+        for cell in block.items:
+            line = Text("• ")
+            line.append_text(_text(cell))
+            lines.append(line)
+        return Group(*lines)
+    if isinstance(block, BarChart):
+        table = RichTable(box=None, title=block.title or None, title_justify="left", title_style="bold", show_header=False)
+        table.add_column(no_wrap=True)
+        table.add_column(justify="right", no_wrap=True)
+        table.add_column(no_wrap=True)
+        table.add_column(overflow="fold")
+        top = max((v for _, v, _ in block.rows), default=0) or 1
+        for label, value, extra in block.rows:
+            bar = "█" * max(1 if value else 0, round(BAR_WIDTH * value / top))
+            table.add_row(label, f"{value:,.0f}", Text(bar, style="cyan"), Text(extra, style="dim"))
+        return table
+    raise TypeError(f"unknown block {block!r}")
+
+
+def to_renderable(doc: Document) -> RenderableType:
+    parts: list[RenderableType] = [Text(doc.title, style="bold")]
+    for block in doc.blocks:
+        parts += [Text(""), _block(block)]
+    for note in doc.notes:
+        parts.append(Text(note, style="italic"))
+    if doc.sources:
+        parts += [Text(""), Text("Sources", style="bold")]
+        for n, s in enumerate(doc.sources, 1):
+            when = s.published or (f"accessed {s.accessed}" if s.accessed else "undated")
+            line = Text(f"[{n}] ", style="dim")
+            line.append(f"{s.title}. {s.publisher}, {when}. ")
+            line.append(s.url, style=f"link {s.url}")
+            parts.append(line)
+    return Group(*parts)

@@ -1,0 +1,388 @@
+"""Questions over the 287(g) roster: by state, by county, by agency name.
+
+Pure functions over a :class:`~agencyref.model.Roster` -- no I/O, no
+rendering. Build a :class:`RosterIndex` once and query it many times; the
+build is linear in the number of agreements (100,000 in well under a second).
+
+Name matching folds case and punctuation and treats the usual variants as
+one: ``"Pinellas Co."``, ``"pinellas county"``; ``"Sheriff's Office"``,
+``"Sheriffs Office"``, ``"sheriff"``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import gc
+import math
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from agencyref.importers.ice287g import state_code
+from agencyref.model import Agreement, Roster
+
+MAX_QUERY = 200  # characters of user text we look at
+MODELS = ("jem", "tfm", "wso")
+AGENCY_TYPES = ("county", "municipal", "state", "federal", "tribal", "other", "unknown")
+
+_NON_WORD = re.compile(r"[\W_]+")
+_TOKEN_MAP = {
+    "co": "county",
+    "cnty": "county",
+    "cty": "county",
+    "sheriffs": "sheriff",
+    "dept": "department",
+    "dep": "department",
+    "pd": "police",
+    "so": "sheriff",
+    "st": "saint",
+    "ste": "sainte",
+    "mt": "mount",
+    "ft": "fort",
+}
+_SKIP = frozenset({"the", "of", "and"})
+_APOSTROPHES = str.maketrans("", "", "'\u2019\u2018\u02bc")
+# Words that say what kind of area a county is, not which one.
+_COUNTY_WORDS = frozenset({"county", "parish", "borough"})
+
+
+def _word_tokens(word: str) -> tuple[str, ...]:
+    if not word.isascii():
+        word = unicodedata.normalize("NFKC", word)
+    # Apostrophes go first, so "George's" and "Georges" agree; "sheriffs" maps to "sheriff".
+    parts = _NON_WORD.split(word.casefold().translate(_APOSTROPHES))
+    return tuple(_TOKEN_MAP.get(p, p) for p in parts if p and p not in _SKIP)
+
+
+_WORD_CACHE: dict[str, tuple[str, ...]] = {}
+_WORD_CACHE_MAX = 50_000
+
+
+def tokens(text: str) -> tuple[str, ...]:
+    """Comparison tokens: ``"Pinellas Co. Sheriff's Office"`` → ``('pinellas', 'county', 'sheriff', 'office')``."""
+    out: list[str] = []
+    cache = _WORD_CACHE
+    for word in text[:MAX_QUERY].split():
+        toks = cache.get(word)
+        if toks is None:
+            toks = _word_tokens(word)
+            if len(cache) < _WORD_CACHE_MAX:
+                cache[word] = toks
+        out.extend(toks)
+    return tuple(out)
+
+
+def county_key(text: str) -> str:
+    """``"Pinellas County"``, ``"pinellas co"``, ``"Pinellas"`` → ``"pinellas"``."""
+    toks = tokens(text)
+    core = [t for t in toks if t not in _COUNTY_WORDS]
+    return " ".join(core or toks)
+
+
+def agency_key(text: str) -> str:
+    return " ".join(tokens(text))
+
+
+@dataclass(slots=True)
+class _AgencyEntry:
+    state: str
+    name: str  # as shown on the sheet (first spelling seen)
+    norm: str  # " ".join(tokens)
+    toks: frozenset[str]
+
+
+@dataclass(slots=True)
+class RosterIndex:
+    """Lookup tables over one roster. Build with :meth:`build`."""
+
+    roster: Roster
+    by_state: dict[str, list[Agreement]] = field(default_factory=dict)
+    by_county: dict[tuple[str, str], list[Agreement]] = field(default_factory=dict)
+    county_names: dict[tuple[str, str], str] = field(default_factory=dict)  # key -> shown name
+    counties_by_key: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # county key -> [(state, key)]
+    agencies: list[_AgencyEntry] = field(default_factory=list)
+    by_agency: dict[tuple[str, str], list[Agreement]] = field(default_factory=dict)  # (state, casefold) -> agreements
+    by_token: dict[str, list[int]] = field(default_factory=dict)  # token -> indexes into agencies
+    idf: dict[str, float] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, roster: Roster) -> RosterIndex:
+        # Building allocates many small containers and no cycles; pausing the
+        # cyclic GC roughly halves the time on large rosters.
+        paused = gc.isenabled()
+        gc.disable()
+        try:
+            return cls._build(roster)
+        finally:
+            if paused:
+                gc.enable()
+
+    @classmethod
+    def _build(cls, roster: Roster) -> RosterIndex:
+        index = cls(roster=roster)
+        by_state = index.by_state
+        by_county = index.by_county
+        by_agency = index.by_agency
+        county_cache: dict[str, str] = {}
+        for a in roster.agreements:
+            bucket = by_state.get(a.state)
+            if bucket is None:
+                bucket = by_state[a.state] = []
+            bucket.append(a)
+            if a.county:
+                ckey = county_cache.get(a.county)
+                if ckey is None:
+                    ckey = county_cache[a.county] = county_key(a.county)
+                if ckey:
+                    key = (a.state, ckey)
+                    bucket = by_county.get(key)
+                    if bucket is None:
+                        bucket = by_county[key] = []
+                        index.county_names[key] = a.county
+                        index.counties_by_key.setdefault(ckey, []).append(key)
+                    bucket.append(a)
+            akey = (a.state, a.agency.casefold())
+            bucket = by_agency.get(akey)
+            if bucket is None:
+                bucket = by_agency[akey] = []
+                toks = tokens(a.agency)
+                index.agencies.append(_AgencyEntry(a.state, a.agency, " ".join(toks), frozenset(toks)))
+            bucket.append(a)
+        by_token = index.by_token
+        for i, entry in enumerate(index.agencies):
+            for tok in entry.toks:
+                ids = by_token.get(tok)
+                if ids is None:
+                    by_token[tok] = [i]
+                else:
+                    ids.append(i)
+        n = max(len(index.agencies), 1)
+        index.idf = {tok: math.log(1 + n / len(ids)) for tok, ids in by_token.items()}
+        return index
+
+    @property
+    def states(self) -> list[str]:
+        return sorted(s for s in self.by_state if s)
+
+    def agreements_of(self, state: str, agency: str) -> list[Agreement]:
+        """Every agreement (any model or status) of one agency."""
+        return list(self.by_agency.get((state, agency.casefold()), []))
+
+
+def _filter(
+    agreements: Iterable[Agreement],
+    model: str | None = None,
+    agency_type: str | None = None,
+    status: str | None = None,
+) -> list[Agreement]:
+    return [
+        a
+        for a in agreements
+        if (model is None or a.model == model)
+        and (agency_type is None or a.agency_type == agency_type)
+        and (status is None or a.status == status)
+    ]
+
+
+def agreements_in_state(
+    index: RosterIndex,
+    code: str,
+    model: str | None = None,
+    agency_type: str | None = None,
+    status: str | None = None,
+) -> list[Agreement]:
+    """Agreements in a state (USPS code or name), in roster order. ``status=None`` means both."""
+    resolved = state_code(code) or code
+    return _filter(index.by_state.get(resolved, ()), model, agency_type, status)
+
+
+def counts_by_model(agreements: Iterable[Agreement]) -> dict[str, int]:
+    """``{'jem': n, 'tfm': n, 'wso': n}`` plus ``'unknown'`` when any."""
+    counts: Counter[str] = Counter(a.model for a in agreements)
+    out = {m: counts[m] for m in MODELS}
+    if counts["unknown"]:
+        out["unknown"] = counts["unknown"]
+    return out
+
+
+def counts_by_type(agreements: Iterable[Agreement]) -> dict[str, int]:
+    """Agreements per agency type, only types that occur, in a fixed order."""
+    counts: Counter[str] = Counter(a.agency_type for a in agreements)
+    return {t: counts[t] for t in AGENCY_TYPES if counts[t]}
+
+
+def distinct_agencies(agreements: Iterable[Agreement]) -> int:
+    """Distinct (state, agency name case-folded)."""
+    return len({(a.state, a.agency.casefold()) for a in agreements})
+
+
+# ---- counties ---------------------------------------------------------------
+
+
+def _split_state(text: str) -> list[tuple[str, str | None]]:
+    """Ways to read ``text`` as (county part, state code or None), most specific first."""
+    text = text[:MAX_QUERY].strip()
+    readings: list[tuple[str, str | None]] = []
+    if "," in text:
+        head, _, tail = text.rpartition(",")
+        code = state_code(tail.strip())
+        if code:
+            readings.append((head, code))
+    words = text.replace(",", " ").split()
+    # "Harris County TX", "Harris Co Texas", "Prince George's County New Mexico"
+    for cut in range(len(words) - 1, max(len(words) - 5, 0), -1):
+        code = state_code(" ".join(words[cut:]))
+        if code:
+            readings.append((" ".join(words[:cut]), code))
+    readings.append((text.replace(",", " "), None))
+    return readings
+
+
+def find_county(index: RosterIndex, text: str) -> list[tuple[str, str]]:
+    """(state, county as shown) pairs that ``text`` names, sorted.
+
+    Accepts ``"Harris County, TX"``, ``"Harris County, Texas"``, ``"Harris County TX"``,
+    ``"Pinellas County"``, ``"pinellas co"``. Without a state, every state with a
+    county of that name is returned (callers decide what to do with several).
+    Only exact (normalized) names match; see :func:`suggest_counties` for typos.
+    """
+    for county_text, code in _split_state(text):
+        ckey = county_key(county_text)
+        if not ckey:
+            continue
+        keys = index.counties_by_key.get(ckey, [])
+        if code is not None:
+            keys = [k for k in keys if k[0] == code]
+        if keys:
+            return sorted((s, index.county_names[(s, k)]) for s, k in keys)
+    return []
+
+
+def suggest_counties(index: RosterIndex, text: str, limit: int = 5) -> list[tuple[str, str]]:
+    """Close county names for a typo, e.g. ``"Pinelas"`` → ``[('FL', 'Pinellas County')]``."""
+    out: list[tuple[str, str]] = []
+    for county_text, code in _split_state(text):
+        ckey = county_key(county_text)
+        if not ckey:
+            continue
+        for near in difflib.get_close_matches(ckey, list(index.counties_by_key), n=limit, cutoff=0.75):
+            for s, k in index.counties_by_key[near]:
+                if (code is None or s == code) and (s, index.county_names[(s, k)]) not in out:
+                    out.append((s, index.county_names[(s, k)]))
+        if out:
+            break
+    return out[:limit]
+
+
+def agreements_in_county(
+    index: RosterIndex,
+    state: str,
+    county: str,
+    model: str | None = None,
+    agency_type: str | None = None,
+    status: str | None = None,
+) -> list[Agreement]:
+    """Agreements whose COUNTY cell names this county (the sheet leaves it blank for
+    most city and state agencies, so those are not included)."""
+    code = state_code(state) or state
+    return _filter(index.by_county.get((code, county_key(county)), ()), model, agency_type, status)
+
+
+# ---- agencies ---------------------------------------------------------------
+
+
+def find_agencies(
+    index: RosterIndex, text: str, limit: int = 10, state: str | None = None
+) -> list[tuple[float, str, str]]:
+    """Rank agencies against free text, best first.
+
+    ``"pinellas sheriff"`` → ``[(0.92, 'FL', "Pinellas County Sheriff's Office"), ...]``.
+
+    Score in 0..1: IDF-weighted token overlap (typo-tolerant per token), blended
+    with difflib similarity of the whole name. Best first; ties by state and
+    name. ``state`` (code or name) restricts the search.
+    """
+    q = tokens(text)
+    if not q or limit <= 0:
+        return []
+    code = (state_code(state) or state) if state else None
+    vocab = index.idf
+    max_idf = max(vocab.values(), default=1.0)
+    # Each query token: the vocabulary tokens it stands for, with a weight.
+    expanded: list[list[tuple[str, float]]] = []
+    for tok in q:
+        if tok in vocab:
+            expanded.append([(tok, 1.0)])
+            continue
+        near = difflib.get_close_matches(tok, list(vocab), n=3, cutoff=0.75)
+        prefixed = [v for v in vocab if len(tok) >= 3 and v.startswith(tok)][:3]
+        options = [(v, difflib.SequenceMatcher(None, tok, v).ratio()) for v in near]
+        options += [(v, 0.9) for v in prefixed if v not in near]
+        expanded.append(options)
+    total = sum(vocab.get(tok, max_idf) for tok in q)
+    overlap: dict[int, float] = {}
+    for tok, options in zip(q, expanded, strict=True):
+        weight_of_tok = vocab.get(tok, max_idf)
+        best: dict[int, float] = {}
+        for v, w in options:
+            for i in index.by_token.get(v, ()):
+                if w > best.get(i, 0.0):
+                    best[i] = w
+        for i, w in best.items():
+            overlap[i] = overlap.get(i, 0.0) + w * weight_of_tok
+    candidates = [(s / total, i) for i, s in overlap.items() if code is None or index.agencies[i].state == code]
+    query = " ".join(q)
+    if not candidates:
+        # No shared token at all: fall back to whole-name similarity.
+        by_norm: dict[str, list[int]] = {}
+        for i, e in enumerate(index.agencies):
+            if code is None or e.state == code:
+                by_norm.setdefault(e.norm, []).append(i)
+        near = difflib.get_close_matches(query, list(by_norm), n=max(limit * 5, 50), cutoff=0.4)
+        candidates = [(0.0, i) for norm in near for i in by_norm[norm]]
+    candidates.sort(key=lambda c: -c[0])
+    shortlist = candidates[: max(limit * 5, 50)]
+    ranked: list[tuple[float, str, str]] = []
+    for ov, i in shortlist:
+        entry = index.agencies[i]
+        sim = difflib.SequenceMatcher(None, query, entry.norm).ratio()
+        score = round(0.75 * ov + 0.25 * sim, 4)
+        if score > 0.2:
+            ranked.append((score, entry.state, entry.name))
+    ranked.sort(key=lambda r: (-r[0], r[1], r[2].casefold()))
+    return ranked[:limit]
+
+
+# ---- states -----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class StateCount:
+    state: str
+    agreements: int
+    agencies: int
+    per_model: dict[str, int]
+
+
+def by_state(
+    roster: Roster | Sequence[Agreement],
+    model: str | None = None,
+    agency_type: str | None = None,
+    status: str | None = "participating",
+) -> list[StateCount]:
+    """Per-state totals ranked by agreements (desc), then state code.
+
+    Counts participating agreements unless ``status`` says otherwise (``None``: both).
+    """
+    agreements = roster.agreements if isinstance(roster, Roster) else roster
+    groups: dict[str, list[Agreement]] = {}
+    for a in _filter(agreements, model, agency_type, status):
+        groups.setdefault(a.state, []).append(a)
+    out = [
+        StateCount(state=s, agreements=len(items), agencies=distinct_agencies(items), per_model=counts_by_model(items))
+        for s, items in groups.items()
+    ]
+    out.sort(key=lambda c: (-c.agreements, c.state))
+    return out

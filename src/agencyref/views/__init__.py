@@ -1,0 +1,1 @@
+"""Build a ``Document`` for each command from the knowledge base (and roster)."""

@@ -1,0 +1,126 @@
+"""glossary, timeline, search, sources and info."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+
+from .. import model as m
+from ..document import Bullets, Cell, Citations, Document, Fields, Paragraph, Table, source_dict
+from ..load import Knowledge
+from ..query import Hit
+
+
+def term_list(k: Knowledge) -> Document:
+    cite = Citations(k.sources)
+    rows = [[Cell(t.term), cite.cell(t.definition, t.sources)] for t in sorted(k.kb.terms, key=lambda t: t.term.casefold())]
+    data = {"terms": [msgspec.to_builtins(t) for t in k.kb.terms]}
+    return Document("glossary", "Glossary", [Table(["term", "definition"], rows, row_labels=True)], data, cite.sources,
+                    csv=Table(["term", "definition"], rows))
+
+
+def term(k: Knowledge, t: m.Term) -> Document:
+    cite = Citations(k.sources)
+    blocks: list[Any] = [Paragraph(cite.cell(t.definition, t.sources))]
+    if t.aliases:
+        blocks.append(Fields([("Also called", Cell(", ".join(t.aliases)))]))
+    if t.see_also:
+        blocks.append(Bullets([Cell(f"{k.label(r)} ({r})") for r in t.see_also], title="See also"))
+    return Document("term", t.term, blocks, {"term": msgspec.to_builtins(t)}, cite.sources)
+
+
+def timeline(k: Knowledge, events: list[m.Event], title: str) -> Document:
+    cite = Citations(k.sources)
+    rows = [[Cell(e.date), Cell(e.title), cite.cell(e.summary, e.sources)] for e in events]
+    data = {"events": [msgspec.to_builtins(e) for e in events]}
+    table = Table(["date", "event", "what happened"], rows, row_labels=True)
+    return Document("timeline", title, [table], data, cite.sources, csv=Table(["date", "event", "summary"], rows))
+
+
+def search_results(query: str, hits: list[Hit]) -> Document:
+    rows = [[Cell(h.kind), Cell(h.key), Cell(h.label), Cell(h.snippet)] for h in hits]
+    data = {"query": query, "results": [{"kind": h.kind, "key": h.key, "name": h.label, "score": h.score, "snippet": h.snippet} for h in hits]}
+    table = Table(["kind", "key", "name", "match"], rows)
+    return Document("search", f"Search: {query}", [table], data, csv=table)
+
+
+def source_list(k: Knowledge) -> Document:
+    rows = [[Cell(s.id), Cell(s.kind), Cell(s.title), Cell(s.publisher), Cell(s.date or ""), Cell(s.url)] for s in k.kb.sources]
+    table = Table(["id", "kind", "title", "publisher", "date", "url"], rows)
+    return Document("source_list", "Sources", [table], {"sources_list": [source_dict(s) for s in k.kb.sources]}, csv=table)
+
+
+def source(k: Knowledge, s: m.Source) -> Document:
+    cited_by = [p for p in _citers(k, s.id)]
+    blocks: list[Any] = [Fields([
+        ("Title", Cell(s.title)), ("Publisher", Cell(s.publisher)), ("Kind", Cell(s.kind)),
+        ("Published", Cell(s.published or "—")), ("Accessed", Cell(s.accessed or "—")), ("URL", Cell(s.url)),
+        *([("Note", Cell(s.note))] if s.note else []),
+    ])]
+    if cited_by:
+        blocks.append(Bullets([Cell(x) for x in cited_by], title="Cited by"))
+    return Document("source", s.id, blocks, {"source": source_dict(s), "cited_by": cited_by}, [s])
+
+
+def _citers(k: Knowledge, sid: str) -> list[str]:
+    out = []
+    for a in k.kb.agencies:
+        if sid in msgspec.json.encode(a).decode():
+            out.append(f"agency {a.key}")
+    for p in k.kb.programs:
+        if f'"{sid}"' in msgspec.json.encode(p).decode():
+            out.append(f"program {p.key}")
+    for x in k.kb.matters:
+        if sid in x.sources:
+            out.append(f"matter {x.key}")
+    for s in k.kb.states:
+        if f'"{sid}"' in msgspec.json.encode(s).decode():
+            out.append(f"state {s.code}")
+    for t in k.kb.terms:
+        if sid in t.sources:
+            out.append(f"term {t.key}")
+    for e in k.kb.events:
+        if sid in e.sources:
+            out.append(f"event {e.date} {e.title}")
+    return out
+
+
+def coverage(k: Knowledge) -> dict[str, int]:
+    kb = k.kb
+    return {
+        "agencies": len(kb.agencies),
+        "components": sum(len(a.components) for a in kb.agencies),
+        "programs": len(kb.programs),
+        "contested_programs": sum(p.contested for p in kb.programs),
+        "matters": len(kb.matters),
+        "states": len(kb.states),
+        "states_with_laws": sum(1 for s in kb.states if s.laws),
+        "terms": len(kb.terms),
+        "events": len(kb.events),
+        "sources": len(kb.sources),
+        "official_sources": sum(1 for s in kb.sources if s.kind in ("statute", "regulation", "court", "government")),
+    }
+
+
+def info(k: Knowledge, roster: dict[str, Any] | None, version: str) -> Document:
+    counts = coverage(k)
+    fields = [
+        ("Version", Cell(version)),
+        ("Knowledge file", Cell(str(k.path))),
+        ("Knowledge as of", Cell(k.kb.meta.data_as_of)),
+        ("Schema version", Cell(str(k.kb.meta.schema_version))),
+    ]
+    if roster:
+        fields += [
+            ("287(g) roster", Cell(f"{roster['path']} ({roster['origin']})")),
+            ("Roster as of", Cell(str(roster.get("as_of", "—")))),
+            ("Roster agreements", Cell(str(roster.get("agreements", "—")))),
+        ]
+    newest = max((s.date or "" for s in k.kb.sources), default="")
+    fields.append(("Newest source date", Cell(newest or "—")))
+    rows = [[Cell(name), Cell(str(n))] for name, n in counts.items()]
+    data = {"version": version, "knowledge_file": str(k.path), "data_as_of": k.kb.meta.data_as_of,
+            "newest_source_date": newest, "coverage": counts, "roster": roster}
+    return Document("info", "agencyref", [Fields(fields), Table(["entries", "count"], rows, title="Coverage")], data,
+                    csv=Table(["entries", "count"], rows))
