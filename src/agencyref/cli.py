@@ -186,13 +186,14 @@ def _program_document(k: Any, p: Any, model: str | None) -> Any:
         if variant is None:
             keys = ", ".join(v.key for v in p.variants) or "none"
             raise UsageError(f"{p.name} has no model {model!r} (models: {keys})")
-    extra: list[Any] = []
-    extra_data: dict[str, Any] = {}
+    model_key = variant.key if variant else None
+    roster_part = None
     if p.key == "287g":
         from .views.roster import program_roster_blocks
 
-        extra, extra_data = program_roster_blocks(_roster_or_none(), variant.key if variant else None)
-    return program_profile(k, p, variant.key if variant else None, extra, extra_data)
+        opened = _roster_or_none()
+        roster_part = lambda cite: program_roster_blocks(opened, model_key, cite)  # noqa: E731
+    return program_profile(k, p, model_key, roster_part)
 
 
 def _roster_or_none() -> Any:

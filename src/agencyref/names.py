@@ -22,7 +22,16 @@ MAX_NAME = 200
 def normalize(name: str) -> str:
     """Fold a name to its comparison form: ``"U.S. Marshals"`` → ``"marshals"``-ish keys."""
     text = unicodedata.normalize("NFKC", name[:MAX_NAME]).casefold().replace("§", " ")
-    words = [w for w in _NON_WORD.split(text) if w]
+    words: list[str] = []
+    glued = False  # "U.S." splits into "u", "s": glue runs of single letters back together
+    for w in _NON_WORD.split(text):
+        if not w:
+            continue
+        if glued and len(w) == 1 and w.isalpha():
+            words[-1] += w
+        else:
+            words.append(w)
+            glued = len(w) == 1 and w.isalpha()
     while len(words) > 1 and words[0] in _LEADING:
         words = words[1:]
     return "".join(words)

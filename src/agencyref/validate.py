@@ -35,6 +35,12 @@ _SECTIONS: dict[str, Any] = {
 _AT = re.compile(r"^(?P<msg>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.S)
 _SEGMENT = re.compile(r"\.([^.\[]+)|\[(\d+)\]")
 _FIELD = re.compile(r"(unknown|missing required) field `([^`]+)`")
+_REGEX = re.compile(r"Expected `str` matching regex '(.*)'$")
+# Friendly words for the schema's patterns (msgspec reports the raw regex).
+_PATTERN_WORDS = {
+    m.PartialDate.__metadata__[0].pattern: "expected a date written YYYY, YYYY-MM or YYYY-MM-DD",
+    m.Key.__metadata__[0].pattern: "expected a lower-case key (letters, digits, '-', '_' or '.')",
+}
 
 
 def _parse_path(text: str) -> Path:
@@ -75,6 +81,10 @@ class Checker:
         match = _AT.match(str(exc))
         assert match is not None
         message, rel = match["msg"], _parse_path(match["path"] or "")
+        regex = _REGEX.match(message)
+        if regex:
+            pattern = regex[1].replace("\\\\", "\\")
+            message = _PATTERN_WORDS.get(pattern, f"does not match the pattern {pattern}")
         path = (*base, *rel)
         field = _FIELD.search(message)
         if field and field[1] == "unknown":
@@ -113,7 +123,29 @@ def to_knowledge_base(tree: Any, file: str, root: yaml.Node | None) -> tuple[m.K
         else:
             for i, item in enumerate(value or []):
                 _convert_one(checker, (name, i), item, record_type)
+    _check_raw_source_ids(checker, tree)
     return None, checker.problems
+
+
+def _check_raw_source_ids(checker: Checker, tree: dict[str, Any]) -> None:
+    """Dangling source ids, found on the raw tree so they are reported beside type errors."""
+    listed = tree.get("sources")
+    known = {s.get("id") for s in listed if isinstance(s, dict)} if isinstance(listed, list) else set()
+
+    def walk(node: Any, path: Path) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "sources" and path and isinstance(value, list):
+                    for j, sid in enumerate(value):
+                        if isinstance(sid, str) and sid not in known:
+                            checker.add((*path, key, j), f"unknown source id {sid!r}")
+                else:
+                    walk(value, (*path, key))
+        elif isinstance(node, list):
+            for i, item in enumerate(node):
+                walk(item, (*path, i))
+
+    walk({k: v for k, v in tree.items() if k != "sources"}, ())
 
 
 def _convert_one(checker: Checker, path: Path, value: Any, record_type: Any) -> None:

@@ -61,6 +61,7 @@ class _Builder:
         self.file = file
         self.problems: list[Problem] = []
         self.seen: set[int] = set()
+        self.aliases = 0
 
     def problem(self, node: yaml.Node, path: tuple[str | int, ...], message: str) -> None:
         self.problems.append(Problem(self.file, node.start_mark.line + 1, path_text(path), message))
@@ -72,7 +73,10 @@ class _Builder:
         if isinstance(node, yaml.ScalarNode):
             return self.scalar(node, path)
         if id(node) in self.seen:
-            self.problem(node, path, "aliases to mappings or lists are not allowed")
+            # Aliases to collections are how "billion laughs" files explode; one message is enough.
+            self.aliases += 1
+            if self.aliases == 1:
+                self.problem(node, path, "aliases to mappings or lists are not allowed (write the value out)")
             return None
         self.seen.add(id(node))
         if isinstance(node, yaml.SequenceNode):

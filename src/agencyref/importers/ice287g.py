@@ -471,14 +471,18 @@ def _read_xlsx(path: Path) -> list[list[Cell]]:
         if not sheets:
             raise _fail(path.name, None, "workbook has no worksheets")
         # The first worksheet whose first rows hold our header; else the first.
+        # Note the extent first: iter_rows past max_row would create empty cells.
+        extent = {id(ws): (ws.max_row, ws.max_column) for ws in sheets}
         chosen = sheets[0]
         for ws in sheets:
-            probe = [[c for c in row] for row in ws.iter_rows(min_row=1, max_row=HEADER_SCAN_ROWS, values_only=True)]
-            if _find_header(probe) is not None:
+            last_row, last_col = extent[id(ws)]
+            top = ws.iter_rows(min_row=1, max_row=min(HEADER_SCAN_ROWS, last_row), max_col=last_col, values_only=True)
+            if _find_header([list(row) for row in top]) is not None:
                 chosen = ws
                 break
+        last_row, last_col = extent[id(chosen)]
         rows: list[list[Cell]] = []
-        for row in chosen.iter_rows():
+        for row in chosen.iter_rows(min_row=1, max_row=last_row, max_col=last_col):
             cells: list[Cell] = []
             for c in row:
                 link = getattr(c, "hyperlink", None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import msgspec
@@ -43,8 +44,11 @@ def participation_chart(figures: list[m.Figure], unit: str) -> BarChart:
     return BarChart(rows, title=f"Participation over time ({unit})", unit=unit)
 
 
-def program_profile(k: Knowledge, p: m.Program, model: str | None = None, extra: list[Any] | None = None,
-                    extra_data: dict[str, Any] | None = None) -> Document:
+RosterPart = Callable[[Citations], tuple[list[Any], dict[str, Any]]]
+
+
+def program_profile(k: Knowledge, p: m.Program, model: str | None = None, roster_part: RosterPart | None = None) -> Document:
+    """``roster_part`` adds blocks computed from the 287(g) roster, numbered with the same citations."""
     cite = Citations(k.sources)
     variants = [v for v in p.variants if model is None or v.key == model]
     fields = [
@@ -70,7 +74,8 @@ def program_profile(k: Knowledge, p: m.Program, model: str | None = None, extra:
         for unit in sorted(units):
             if sum(1 for f in p.participation if f.unit == unit) >= 3:
                 blocks.append(participation_chart(list(p.participation), unit))
-    blocks += extra or []
+    extra, extra_data = roster_part(cite) if roster_part else ([], {})
+    blocks += extra
     if p.arguments_for or p.arguments_against:
         blocks.append(Bullets([cite.cell(f"{a.by}: {a.claim}", a.sources) for a in p.arguments_for], title="Stated purpose and arguments for"))
         blocks.append(Bullets([cite.cell(f"{a.by}: {a.claim}", a.sources) for a in p.arguments_against], title="Criticisms and arguments against"))
@@ -81,7 +86,7 @@ def program_profile(k: Knowledge, p: m.Program, model: str | None = None, extra:
     if model is not None:
         record["variants"] = msgspec.to_builtins(variants)
     data: dict[str, Any] = {"program": record}
-    data.update(extra_data or {})
+    data.update(extra_data)
     title = p.name + (f" — {variants[0].name}" if model and variants else "")
     csv = Table(["model", "summary", "may", "may not", "training", "dates", "status"], _variant_rows(Citations(k.sources), variants)) if variants else None
     return Document("program", title, blocks, data, cite.sources, csv=csv)

@@ -84,13 +84,13 @@ def _citations(k: Knowledge | None, opened: OpenRoster | None) -> Citations:
     return Citations(known)
 
 
-def program_roster_blocks(opened: OpenRoster | None, model: str | None) -> tuple[list[Any], dict[str, Any]]:
+def program_roster_blocks(opened: OpenRoster | None, model: str | None, cite: Citations) -> tuple[list[Any], dict[str, Any]]:
     """The participation computed from ICE's list, to sit beside the sourced figures."""
     if opened is None:
         return [], {}
     agreements = [a for a in opened.roster.agreements if model is None or a.model == model]
     part = [a for a in agreements if a.status == "participating"]
-    cite = _citations(None, opened)
+    cite.known[ROSTER_SOURCE_ID] = opened.source
     blocks = _summary_blocks("nationwide", agreements, opened, cite)
     from ..roster_query import by_state
 
