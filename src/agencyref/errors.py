@@ -20,7 +20,8 @@ class NotFoundError(AgencyrefError):
         self.kind = kind
         self.name = name
         self.suggestions = list(suggestions)
-        super().__init__(f"no {kind} named {name!r}")
+        shown = name if len(name) <= 80 else name[:80] + "…"
+        super().__init__(f"no {kind} named {shown!r}")
 
 
 class AmbiguousNameError(AgencyrefError):
@@ -32,7 +33,8 @@ class AmbiguousNameError(AgencyrefError):
         self.kind = kind
         self.name = name
         self.candidates = list(candidates)
-        super().__init__(f"{name!r} could mean several {kind}s")
+        shown = name if len(name) <= 80 else name[:80] + "…"
+        super().__init__(f"{shown!r} could mean several {kind}s")
 
 
 class UsageError(AgencyrefError):
