@@ -33,6 +33,7 @@ SourceKind = Literal["statute", "regulation", "court", "government", "research",
 Level = Literal["federal", "state", "county", "municipal", "special", "tribal", "historical"]
 Stance = Literal["limits", "requires", "mixed", "none_recorded"]
 LawEffect = Literal["limits", "requires", "other"]
+LawStatus = Literal["in_force", "partly_blocked", "blocked", "repealed", "rescinded", "expired"]
 ModelKey = Literal["jem", "tfm", "wso"]
 
 
@@ -171,6 +172,7 @@ class StateLaw(Record, kw_only=True):
     citation: Text
     year: Annotated[int, msgspec.Meta(ge=1776, le=2100)]
     effect: LawEffect
+    status: LawStatus = "in_force"
     summary: Text
     sources: SourceIds
 

@@ -18,7 +18,8 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+
+import msgspec
 
 from agencyref.importers.ice287g import state_code
 from agencyref.model import Agreement, Roster
@@ -85,27 +86,25 @@ def agency_key(text: str) -> str:
     return " ".join(tokens(text))
 
 
-@dataclass(slots=True)
-class _AgencyEntry:
+class _AgencyEntry(msgspec.Struct):
     state: str
     name: str  # as shown on the sheet (first spelling seen)
     norm: str  # " ".join(tokens)
     toks: frozenset[str]
 
 
-@dataclass(slots=True)
-class RosterIndex:
+class RosterIndex(msgspec.Struct):
     """Lookup tables over one roster. Build with :meth:`build`."""
 
     roster: Roster
-    by_state: dict[str, list[Agreement]] = field(default_factory=dict)
-    by_county: dict[tuple[str, str], list[Agreement]] = field(default_factory=dict)
-    county_names: dict[tuple[str, str], str] = field(default_factory=dict)  # key -> shown name
-    counties_by_key: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # county key -> [(state, key)]
-    agencies: list[_AgencyEntry] = field(default_factory=list)
-    by_agency: dict[tuple[str, str], list[Agreement]] = field(default_factory=dict)  # (state, casefold) -> agreements
-    by_token: dict[str, list[int]] = field(default_factory=dict)  # token -> indexes into agencies
-    idf: dict[str, float] = field(default_factory=dict)
+    by_state: dict[str, list[Agreement]] = {}
+    by_county: dict[tuple[str, str], list[Agreement]] = {}
+    county_names: dict[tuple[str, str], str] = {}  # key -> shown name
+    counties_by_key: dict[str, list[tuple[str, str]]] = {}  # county key -> [(state, key)]
+    agencies: list[_AgencyEntry] = []
+    by_agency: dict[tuple[str, str], list[Agreement]] = {}  # (state, casefold) -> agreements
+    by_token: dict[str, list[int]] = {}  # token -> indexes into agencies
+    idf: dict[str, float] = {}
 
     @classmethod
     def build(cls, roster: Roster) -> RosterIndex:
@@ -358,8 +357,7 @@ def find_agencies(
 # ---- states -----------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class StateCount:
+class StateCount(msgspec.Struct, frozen=True):
     state: str
     agreements: int
     agencies: int

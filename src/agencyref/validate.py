@@ -268,6 +268,7 @@ def strict_problems(kb: m.KnowledgeBase, file: str, root: yaml.Node | None) -> l
     for i, st in enumerate(kb.states):
         if (st.laws or st.stance != "none_recorded") and not (st.sources or all(law.sources for law in st.laws)):
             c.add(("states", i), f"state {st.code} records a stance without a source")
-        if st.stance == "none_recorded" and st.laws:
-            c.add(("states", i, "stance"), f"state {st.code} lists laws but its stance is none_recorded")
+        in_force = [law for law in st.laws if law.status in ("in_force", "partly_blocked") and law.effect != "other"]
+        if st.stance == "none_recorded" and in_force:
+            c.add(("states", i, "stance"), f"state {st.code} lists laws in force but its stance is none_recorded")
     return c.problems

@@ -15,20 +15,18 @@ it at start-up.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import math
 import re
 import unicodedata
 import warnings
-import zipfile
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import parse_qs, urlsplit
+
+import msgspec
 
 from agencyref.errors import DataError, Problem, UsageError
 from agencyref.model import SCHEMA_VERSION, AgencyType, Agreement, Roster
@@ -184,8 +182,7 @@ _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][\d:.]+)?$")
 _SERIAL = re.compile(r"^\d{1,7}(?:\.\d+)?$")
 
 
-@dataclass(frozen=True, slots=True)
-class DateResult:
+class DateResult(msgspec.Struct, frozen=True):
     iso: str | None  # the date, when it could be read and is plausible
     raw: str | None  # the cell's text when it could not be read
     problem: str | None  # why not
@@ -287,8 +284,7 @@ def is_safelinks(url: str) -> bool:
     return host.casefold().endswith("safelinks.protection.outlook.com")
 
 
-@dataclass(frozen=True, slots=True)
-class LinkResult:
+class LinkResult(msgspec.Struct, frozen=True):
     status: MoaStatus
     url: str | None
     unwrapped: bool  # the target was a safelinks wrapper
@@ -346,8 +342,7 @@ def _header_name(value: object) -> str:
 # ---- results ----------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class ImportWarning:
+class ImportWarning(msgspec.Struct, frozen=True):
     sheet: str
     row: int  # 1-based sheet row; 0 for a warning about the whole import
     message: str
@@ -356,8 +351,7 @@ class ImportWarning:
         return f"{self.sheet}:{self.row}: {self.message}" if self.row else f"{self.sheet}: {self.message}"
 
 
-@dataclass(frozen=True, slots=True)
-class ImportReport:
+class ImportReport(msgspec.Struct, frozen=True):
     rows_read: int  # non-blank data rows across all sheets
     blank_rows: int  # fully blank rows skipped
     agreements_written: int
@@ -372,11 +366,10 @@ class ImportReport:
     addendum_safelinks: int
     malformed_dates: int  # SIGNED cells kept as signed_raw
     county_placeholders: int  # COUNTY cells like '#N/A', stored as ""
-    warnings: list[ImportWarning] = field(default_factory=list)
+    warnings: list[ImportWarning] = []
 
 
-@dataclass(frozen=True, slots=True)
-class ImportResult:
+class ImportResult(msgspec.Struct, frozen=True):
     roster: Roster
     report: ImportReport
 
@@ -407,8 +400,7 @@ def report_to_dict(report: ImportReport) -> dict[str, Any]:
 Cell = tuple[object, str | None]  # (value, hyperlink target)
 
 
-@dataclass(slots=True)
-class _Sheet:
+class _Sheet(msgspec.Struct):
     name: str  # file name
     header_row: int
     columns: dict[str, int]  # field -> 0-based column index
@@ -434,6 +426,8 @@ def _check_size(path: Path) -> None:
 
 
 def _check_workbook_zip(path: Path) -> None:
+    import zipfile
+
     name = path.name
     if not zipfile.is_zipfile(path):
         raise _fail(name, None, "not an Excel workbook (.xlsx is a zip file; this is not one)")
@@ -495,6 +489,9 @@ def _read_xlsx(path: Path) -> list[list[Cell]]:
 
 
 def _read_csv(path: Path) -> list[list[Cell]]:
+    import csv
+    import io
+
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -769,15 +766,13 @@ def import_sheets(paths: Sequence[Path], as_of: str | None = None) -> ImportResu
 DIFF_FIELDS = ("signed", "moa_url", "moa_status", "addendum_url", "county", "agency_type")
 
 
-@dataclass(frozen=True, slots=True)
-class AgreementChange:
+class AgreementChange(msgspec.Struct, frozen=True):
     old: Agreement
     new: Agreement
     fields: list[str]  # names from DIFF_FIELDS that differ
 
 
-@dataclass(frozen=True, slots=True)
-class RosterDiff:
+class RosterDiff(msgspec.Struct, frozen=True):
     added: list[Agreement]
     removed: list[Agreement]
     changed: list[AgreementChange]
