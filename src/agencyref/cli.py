@@ -375,6 +375,59 @@ def validate(
     sys.stdout.write(f"{target}: ok ({n} entries, {len(kb.sources)} sources{', strict' if strict else ''})\n")
 
 
+@app.command(
+    "import-287g",
+    epilog="Example: agencyref import-287g participatingAgencies10092026.xlsx pendingAgencies10092026.xlsx",
+)
+def import_287g(
+    files: Annotated[list[Path], typer.Argument(metavar="FILE...", help="ICE's participating (and pending) agencies sheets, .xlsx or .csv.")],
+    as_of: Annotated[str | None, typer.Option("--as-of", metavar="YYYY-MM-DD", help="Snapshot date (default: from the file name, e.g. participatingAgencies07182025pm.xlsx).")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="PATH", help="Write the roster here (default: your own roster in $XDG_DATA_HOME/agencyref, used from then on).")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Read and report, write nothing.")] = False,
+    fmt: FormatOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Import ICE's 287(g) spreadsheet into the roster: report counts, warnings and what changed."""
+    from .importers.ice287g import diff_rosters, diff_to_dict, import_sheets, report_to_dict
+    from .load import read_bytes
+    from .paths import ROSTER_FILE, user_data_dir
+    from .roster import decode_roster, write_roster_atomic
+    from .rosterstore import open_roster
+
+    chosen = choose_format(fmt, as_json)
+    if chosen not in ("table", "json"):
+        raise UsageError("import-287g reports as a table (on stderr) or as JSON (--format json)")
+    result = import_sheets(files, as_of=as_of)
+    target = output or user_data_dir() / ROSTER_FILE
+    try:  # compare with what the target holds, or else with the roster in use now
+        previous = decode_roster(read_bytes(target), str(target)) if target.is_file() else open_roster(SETTINGS.roster).roster
+    except DataError:
+        previous = None
+    diff = diff_rosters(previous, result.roster) if previous is not None else None
+    if not dry_run:
+        write_roster_atomic(result.roster, target)
+    report = report_to_dict(result.report)
+    document = {
+        "schema_version": 1,
+        "kind": "import_report",
+        "as_of": result.roster.as_of,
+        "source_url": result.roster.source_url,
+        "source_files": result.roster.source_files,
+        "written_to": None if dry_run else str(target),
+        "report": report,
+        "changes": diff_to_dict(diff) if diff is not None else None,
+        "previous_as_of": previous.as_of if previous is not None else None,
+    }
+    if chosen == "json":
+        import msgspec
+
+        sys.stdout.write(msgspec.json.format(msgspec.json.encode(document), indent=2).decode() + "\n")
+    from .views.importreport import report_lines
+
+    for line in report_lines(document, verbose=chosen != "json"):
+        note(line)
+
+
 @app.command(epilog="Example: agencyref info --json")
 def info(fmt: FormatOpt = None, as_json: JsonOpt = False) -> None:
     """Which data files are in use, their as-of dates and coverage counts."""

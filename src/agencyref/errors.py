@@ -24,6 +24,12 @@ class NotFoundError(AgencyrefError):
         super().__init__(f"no {kind} named {shown!r}")
 
 
+class NoResultsError(AgencyrefError):
+    """A well-formed question whose answer is empty (exit 1, like not found)."""
+
+    exit_code = 1
+
+
 class AmbiguousNameError(AgencyrefError):
     """A name matched several entities equally well."""
 

@@ -8,7 +8,7 @@ from typing import Any
 import msgspec
 
 from ..document import BarChart, Bullets, Cell, Citations, Document, Fields, Table
-from ..errors import AmbiguousNameError, NotFoundError
+from ..errors import AmbiguousNameError, NoResultsError, NotFoundError
 from ..load import Knowledge
 from ..model import Agreement
 from ..names import Entry
@@ -141,6 +141,13 @@ def place_document(k: Knowledge, opened: OpenRoster | None, name: str, found: li
     if counties:
         state, county = counties[0]
         return _county_document(k, opened, state, county, model, agency_type)
+    if _looks_like_county(name):
+        near = suggest_counties(opened.index, name)
+        hint = f" Close names on the list: {'; '.join(f'{c}, {s}' for s, c in near)}." if near else ""
+        raise NoResultsError(
+            f"ICE's 287(g) list (as of {opened.roster.as_of}) names no agency in {name.strip()!r}.{hint} "
+            "City and state agencies often have no county on the list; try the state, e.g. `agencyref jurisdiction TX`."
+        )
     ranked = find_agencies(opened.index, name, limit=8)
     if ranked and ranked[0][0] >= 0.45 and (len(ranked) == 1 or ranked[0][0] - ranked[1][0] >= 0.02):
         _, state, agency = ranked[0]
@@ -151,6 +158,12 @@ def place_document(k: Knowledge, opened: OpenRoster | None, name: str, found: li
     suggestions += [f"{c}, {s}" for s, c in suggest_counties(opened.index, name)]
     suggestions += [f"{a}, {s}" for _, s, a in ranked[:3]]
     raise NotFoundError("state, county or agency", name, suggestions[:6])
+
+
+def _looks_like_county(name: str) -> bool:
+    from ..roster_query import tokens
+
+    return any(t in ("county", "parish", "borough") for t in tokens(name)) and "sheriff" not in tokens(name)
 
 
 def _roster_state(name: str) -> str | None:
