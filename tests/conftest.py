@@ -39,8 +39,16 @@ def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     base = tmp_path_factory.mktemp("env")
     monkeypatch.setenv("AGENCYREF_CACHE_DIR", str(base / "cache"))
     monkeypatch.setenv("XDG_DATA_HOME", str(base / "data"))
-    for var in ("AGENCYREF_DATA", "AGENCYREF_FORMAT", "AGENCYREF_QUIET", "AGENCYREF_ROSTER", "NO_COLOR", "FORCE_COLOR",
-                "AGENCYREF_DEBUG", "COLUMNS"):
+    for var in (
+        "AGENCYREF_DATA",
+        "AGENCYREF_FORMAT",
+        "AGENCYREF_QUIET",
+        "AGENCYREF_ROSTER",
+        "NO_COLOR",
+        "FORCE_COLOR",
+        "AGENCYREF_DEBUG",
+        "COLUMNS",
+    ):
         monkeypatch.delenv(var, raising=False)
     cli.SETTINGS.__init__()  # type: ignore[misc]
     yield

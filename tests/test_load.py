@@ -98,7 +98,9 @@ def test_oversized_file_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_strict_mode_requires_both_sides_of_contested_programs(tmp_path: Path) -> None:
-    text = MINI.read_text().replace("    arguments_against:\n      - {claim: Costs fall on localities, by: Critics, sources: [bjs-faq]}\n", "")
+    text = MINI.read_text().replace(
+        "    arguments_against:\n      - {claim: Costs fall on localities, by: Critics, sources: [bjs-faq]}\n", ""
+    )
     with pytest.raises(DataError, match="needs arguments for and against"):
         parse_knowledge(text.encode(), "x.yaml", strict=True)
     parse_knowledge(text.encode(), "x.yaml")  # not strict: accepted

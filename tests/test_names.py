@@ -9,13 +9,18 @@ from agencyref.names import Entry, NameIndex, normalize
 
 
 def index() -> NameIndex:
-    return NameIndex([
-        (Entry("agency", "ice", "U.S. Immigration and Customs Enforcement"), ["ICE", "immigration and customs enforcement"]),
-        (Entry("agency", "police", "Local police department"), ["local police", "pd"]),
-        (Entry("program", "287g", "287(g) program"), ["287(g)", "section 287(g)"]),
-        (Entry("term", "warrant", "Warrant"), []),
-        (Entry("matter", "warrant", "Warrant"), []),
-    ])
+    return NameIndex(
+        [
+            (
+                Entry("agency", "ice", "U.S. Immigration and Customs Enforcement"),
+                ["ICE", "immigration and customs enforcement"],
+            ),
+            (Entry("agency", "police", "Local police department"), ["local police", "pd"]),
+            (Entry("program", "287g", "287(g) program"), ["287(g)", "section 287(g)"]),
+            (Entry("term", "warrant", "Warrant"), []),
+            (Entry("matter", "warrant", "Warrant"), []),
+        ]
+    )
 
 
 @pytest.mark.parametrize("typed", ["287g", "287(g)", "Section 287(g)", "287 G", "287(g) program"])
@@ -23,7 +28,9 @@ def test_287g_spellings_resolve_to_one_program(typed: str) -> None:
     assert index().resolve(typed, ["program"], "program").key == "287g"
 
 
-@pytest.mark.parametrize("typed", ["ICE", "ice", "Immigration and Customs Enforcement", "U.S. Immigration and Customs Enforcement"])
+@pytest.mark.parametrize(
+    "typed", ["ICE", "ice", "Immigration and Customs Enforcement", "U.S. Immigration and Customs Enforcement"]
+)
 def test_ice_spellings(typed: str) -> None:
     assert index().resolve(typed, ["agency"], "agency").key == "ice"
 

@@ -22,16 +22,23 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if not (REPO / "pyproject.toml").is_file():
         pytest.skip("not running from a source checkout")
     out = tmp_path_factory.mktemp("wheel")
-    subprocess.run([sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(out), str(REPO)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(out), str(REPO)],
+        check=True,
+        capture_output=True,
+    )
     (wheel,) = out.glob("agencyref-*.whl")
     env_dir = tmp_path_factory.mktemp("venv") / "env"
     venv.create(env_dir, with_pip=True)
     # Offline: the wheel's dependencies come from this test environment through a .pth file;
     # the wheel itself is installed into the new environment, whose site-packages comes first.
     py = env_dir / "bin" / "python"
-    site = subprocess.run([str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                          check=True, capture_output=True, text=True).stdout.strip()
+    site = subprocess.run(
+        [str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
     Path(site, "outer.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     subprocess.run([str(py), "-m", "pip", "install", "--no-deps", "--no-index", "--quiet", str(wheel)], check=True)
     return env_dir
@@ -59,5 +66,7 @@ def test_installed_wheel_uses_its_own_data_files(installed: Path) -> None:
 
 
 def test_python_dash_m_works(installed: Path) -> None:
-    r = subprocess.run([str(installed / "bin" / "python"), "-m", "agencyref", "--version"], capture_output=True, text=True)
+    r = subprocess.run(
+        [str(installed / "bin" / "python"), "-m", "agencyref", "--version"], capture_output=True, text=True
+    )
     assert r.returncode == 0 and r.stdout.startswith("agencyref ")

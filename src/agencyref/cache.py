@@ -9,6 +9,7 @@ never used. Any failure to read or write is silent: the cache is only a speed-up
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import tempfile
@@ -67,7 +68,5 @@ def store(path: Path, blob: bytes, prefix: str) -> None:
         pass
     finally:
         if tmp:
-            try:
+            with contextlib.suppress(OSError):
                 os.unlink(tmp)
-            except OSError:
-                pass

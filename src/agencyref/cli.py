@@ -50,11 +50,34 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def root(
-    data: Annotated[str | None, typer.Option("--data", metavar="PATH", help="Knowledge file to use instead of the bundled one (env AGENCYREF_DATA).")] = None,
-    roster: Annotated[str | None, typer.Option("--roster", metavar="PATH", help="287(g) roster file to use (env AGENCYREF_ROSTER).")] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not print the not-legal-advice notice or freshness warnings (env AGENCYREF_QUIET=1).")] = False,
-    color: Annotated[str, typer.Option("--color", metavar="auto|always|never", help="Colour in table output; NO_COLOR and FORCE_COLOR are honoured.")] = "auto",
-    version: Annotated[bool | None, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")] = None,
+    data: Annotated[
+        str | None,
+        typer.Option(
+            "--data", metavar="PATH", help="Knowledge file to use instead of the bundled one (env AGENCYREF_DATA)."
+        ),
+    ] = None,
+    roster: Annotated[
+        str | None, typer.Option("--roster", metavar="PATH", help="287(g) roster file to use (env AGENCYREF_ROSTER).")
+    ] = None,
+    quiet: Annotated[
+        bool,
+        typer.Option(
+            "--quiet",
+            "-q",
+            help="Do not print the not-legal-advice notice or freshness warnings (env AGENCYREF_QUIET=1).",
+        ),
+    ] = False,
+    color: Annotated[
+        str,
+        typer.Option(
+            "--color",
+            metavar="auto|always|never",
+            help="Colour in table output; NO_COLOR and FORCE_COLOR are honoured.",
+        ),
+    ] = "auto",
+    version: Annotated[
+        bool | None, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = None,
 ) -> None:
     """Offline reference: agencies, programs such as 287(g), state laws, case types, glossary, timeline.
 
@@ -68,7 +91,10 @@ def root(
 
 # ---- shared options ------------------------------------------------------------
 
-FormatOpt = Annotated[str | None, typer.Option("--format", "-f", metavar="FORMAT", help="table, json, yaml, csv or markdown (env AGENCYREF_FORMAT).")]
+FormatOpt = Annotated[
+    str | None,
+    typer.Option("--format", "-f", metavar="FORMAT", help="table, json, yaml, csv or markdown (env AGENCYREF_FORMAT)."),
+]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")]
 
 
@@ -87,7 +113,13 @@ def _show(doc: Any, fmt: str | None, as_json: bool, k: Any) -> None:
         to_csv(doc)  # raises the usage error that explains why
     if not SETTINGS.quiet:
         note(f"Note: {notice} (-q to hide)")
-    emit(doc, chosen, data_as_of=k.kb.meta.data_as_of, notice=notice if chosen == "markdown" else "", color=SETTINGS.color)
+    emit(
+        doc,
+        chosen,
+        data_as_of=k.kb.meta.data_as_of,
+        notice=notice if chosen == "markdown" else "",
+        color=SETTINGS.color,
+    )
 
 
 def _complete(kinds: tuple[str, ...]) -> Any:
@@ -109,8 +141,18 @@ AGENCY_KINDS = ("agency", "component")
 
 @app.command(epilog="Example: agencyref compare ice police sheriff --aspect arrest_powers --aspect warrants")
 def compare(
-    names: Annotated[list[str], typer.Argument(metavar="AGENCY...", help="Two or more agencies (keys, names or aliases).", autocompletion=_complete(AGENCY_KINDS))],
-    aspect: Annotated[list[str] | None, typer.Option("--aspect", "-a", help="Only these aspects (repeatable). See `agencyref compare --help`.")] = None,
+    names: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="AGENCY...",
+            help="Two or more agencies (keys, names or aliases).",
+            autocompletion=_complete(AGENCY_KINDS),
+        ),
+    ],
+    aspect: Annotated[
+        list[str] | None,
+        typer.Option("--aspect", "-a", help="Only these aspects (repeatable). See `agencyref compare --help`."),
+    ] = None,
     fmt: FormatOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -135,7 +177,12 @@ def compare(
 
 @app.command(epilog="Example: agencyref agency ice   ·   agencyref agency hsi --json")
 def agency(
-    name: Annotated[str | None, typer.Argument(metavar="[AGENCY]", help="Agency or component; omit to list all.", autocompletion=_complete(AGENCY_KINDS))] = None,
+    name: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[AGENCY]", help="Agency or component; omit to list all.", autocompletion=_complete(AGENCY_KINDS)
+        ),
+    ] = None,
     fmt: FormatOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -157,8 +204,22 @@ def agency(
 
 @app.command(epilog="Example: agencyref program 287g   ·   agencyref program 287g --model wso")
 def program(
-    name: Annotated[str | None, typer.Argument(metavar="[PROGRAM]", help="Program or policy; omit to list all.", autocompletion=_complete(("program",)))] = None,
-    model: Annotated[str | None, typer.Option("--model", "-m", metavar="jem|tfm|wso", help="Only this model of the program.", autocompletion=lambda: ["jem", "tfm", "wso"])] = None,
+    name: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[PROGRAM]", help="Program or policy; omit to list all.", autocompletion=_complete(("program",))
+        ),
+    ] = None,
+    model: Annotated[
+        str | None,
+        typer.Option(
+            "--model",
+            "-m",
+            metavar="jem|tfm|wso",
+            help="Only this model of the program.",
+            autocompletion=lambda: ["jem", "tfm", "wso"],
+        ),
+    ] = None,
     fmt: FormatOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -182,7 +243,9 @@ def _program_document(k: Any, p: Any, model: str | None) -> Any:
     variant = None
     if model is not None:
         wanted = model.strip().casefold()
-        variant = next((v for v in p.variants if wanted in (v.key, v.name.casefold(), *(a.casefold() for a in v.aliases))), None)
+        variant = next(
+            (v for v in p.variants if wanted in (v.key, v.name.casefold(), *(a.casefold() for a in v.aliases))), None
+        )
         if variant is None:
             keys = ", ".join(v.key for v in p.variants) or "none"
             raise UsageError(f"{p.name} has no model {model!r} (models: {keys})")
@@ -206,13 +269,49 @@ def _roster_or_none() -> Any:
         return None
 
 
-@app.command(epilog='Examples: agencyref jurisdiction TX   ·   agencyref jurisdiction "Harris County, TX"   ·   agencyref jurisdiction --case "human trafficking"   ·   agencyref jurisdiction --by-state')
+@app.command(
+    epilog='Examples: agencyref jurisdiction TX   ·   agencyref jurisdiction "Harris County, TX"   ·   agencyref jurisdiction --case "human trafficking"   ·   agencyref jurisdiction --by-state'
+)
 def jurisdiction(
-    name: Annotated[str | None, typer.Argument(metavar="[NAME]", help="A state (TX or Texas), county, local agency, or a federal/local agency type.", autocompletion=_complete(("state", "agency", "component")))] = None,
-    case: Annotated[str | None, typer.Option("--case", "-c", metavar="TEXT", help="Which agencies handle this case type, e.g. 'human trafficking'.", autocompletion=_complete(("matter",)))] = None,
+    name: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[NAME]",
+            help="A state (TX or Texas), county, local agency, or a federal/local agency type.",
+            autocompletion=_complete(("state", "agency", "component")),
+        ),
+    ] = None,
+    case: Annotated[
+        str | None,
+        typer.Option(
+            "--case",
+            "-c",
+            metavar="TEXT",
+            help="Which agencies handle this case type, e.g. 'human trafficking'.",
+            autocompletion=_complete(("matter",)),
+        ),
+    ] = None,
     by_state: Annotated[bool, typer.Option("--by-state", help="Every state ranked by 287(g) agreements.")] = False,
-    model: Annotated[str | None, typer.Option("--model", "-m", metavar="jem|tfm|wso", help="Only 287(g) agreements of this model.", autocompletion=lambda: ["jem", "tfm", "wso"])] = None,
-    agency_type: Annotated[str | None, typer.Option("--type", "-t", metavar="county|municipal|state", help="Only agencies of this type.", autocompletion=lambda: ["county", "municipal", "state"])] = None,
+    model: Annotated[
+        str | None,
+        typer.Option(
+            "--model",
+            "-m",
+            metavar="jem|tfm|wso",
+            help="Only 287(g) agreements of this model.",
+            autocompletion=lambda: ["jem", "tfm", "wso"],
+        ),
+    ] = None,
+    agency_type: Annotated[
+        str | None,
+        typer.Option(
+            "--type",
+            "-t",
+            metavar="county|municipal|state",
+            help="Only agencies of this type.",
+            autocompletion=lambda: ["county", "municipal", "state"],
+        ),
+    ] = None,
     fmt: FormatOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -220,7 +319,7 @@ def jurisdiction(
     from .views import jurisdiction as views
 
     choose_format(fmt, as_json)
-    if sum(x is not None and x is not False for x in (name, case, by_state or None)) > 1:
+    if sum([name is not None, case is not None, by_state]) > 1:
         raise UsageError("give one of NAME, --case or --by-state")
     model_key = _model_key(model)
     if agency_type is not None and agency_type not in ("county", "municipal", "state", "federal", "tribal", "other"):
@@ -251,8 +350,16 @@ def jurisdiction(
 def _model_key(model: str | None) -> str | None:
     if model is None:
         return None
-    aliases = {"jem": "jem", "jail": "jem", "jailenforcementmodel": "jem", "tfm": "tfm", "taskforce": "tfm",
-               "taskforcemodel": "tfm", "wso": "wso", "warrantserviceofficer": "wso"}
+    aliases = {
+        "jem": "jem",
+        "jail": "jem",
+        "jailenforcementmodel": "jem",
+        "tfm": "tfm",
+        "taskforce": "tfm",
+        "taskforcemodel": "tfm",
+        "wso": "wso",
+        "warrantserviceofficer": "wso",
+    }
     key = aliases.get("".join(ch for ch in model.casefold() if ch.isalnum()))
     if key is None:
         raise UsageError(f"--model must be jem, tfm or wso (got {model!r})")
@@ -267,7 +374,10 @@ def _require_roster() -> Any:
 
 @app.command(epilog="Example: agencyref glossary detainer")
 def glossary(
-    term: Annotated[str | None, typer.Argument(metavar="[TERM]", help="A term; omit to list all.", autocompletion=_complete(("term",)))] = None,
+    term: Annotated[
+        str | None,
+        typer.Argument(metavar="[TERM]", help="A term; omit to list all.", autocompletion=_complete(("term",))),
+    ] = None,
     fmt: FormatOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -285,7 +395,9 @@ def glossary(
         # A glossary user typing a program or agency name gets pointed at it.
         other = k.names.lookup(term, ["program", "agency", "component", "matter"])
         if other:
-            cmd = {"program": "program", "agency": "agency", "component": "agency", "matter": "jurisdiction --case"}[other[0].kind]
+            cmd = {"program": "program", "agency": "agency", "component": "agency", "matter": "jurisdiction --case"}[
+                other[0].kind
+            ]
             raise NotFoundError("glossary term", term, [f"{other[0].key} (see `agencyref {cmd} {other[0].key}`)"])
     entry = k.names.resolve(term, ["term"], "glossary term")
     _show(term_view(k, k.terms[entry.key]), fmt, as_json, k)
@@ -293,7 +405,16 @@ def glossary(
 
 @app.command(epilog="Example: agencyref timeline --program 287g --since 2017")
 def timeline(
-    program_key: Annotated[str | None, typer.Option("--program", "-p", metavar="NAME", help="Only events concerning this program (or agency, term, state).", autocompletion=_complete(("program", "agency", "component")))] = None,
+    program_key: Annotated[
+        str | None,
+        typer.Option(
+            "--program",
+            "-p",
+            metavar="NAME",
+            help="Only events concerning this program (or agency, term, state).",
+            autocompletion=_complete(("program", "agency", "component")),
+        ),
+    ] = None,
     since: Annotated[int | None, typer.Option("--since", metavar="YEAR", help="From this year on.")] = None,
     until: Annotated[int | None, typer.Option("--until", metavar="YEAR", help="Up to and including this year.")] = None,
     fmt: FormatOpt = None,
@@ -322,7 +443,12 @@ def timeline(
 @app.command(epilog='Example: agencyref search "administrative warrant"')
 def search(
     text: Annotated[list[str], typer.Argument(metavar="TEXT...", help="Words to look for in every entry.")],
-    kind: Annotated[list[str] | None, typer.Option("--kind", "-k", help="Only agency, component, program, matter, term, state or event (repeatable).")] = None,
+    kind: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--kind", "-k", help="Only agency, component, program, matter, term, state or event (repeatable)."
+        ),
+    ] = None,
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="At most this many results.")] = 20,
     fmt: FormatOpt = None,
     as_json: JsonOpt = False,
@@ -336,7 +462,11 @@ def search(
     k = _knowledge()
     hits = run(k, query, kind, limit)
     if not hits:
-        raise NotFoundError("entry matching", query, k.names.suggest(query, ["agency", "component", "program", "matter", "term", "state"]))
+        raise NotFoundError(
+            "entry matching",
+            query,
+            k.names.suggest(query, ["agency", "component", "program", "matter", "term", "state"]),
+        )
     _show(search_results(query, hits), fmt, as_json, k)
 
 
@@ -363,8 +493,16 @@ def sources(
 
 @app.command(epilog="Example: agencyref validate --strict data/agencies.yaml")
 def validate(
-    path: Annotated[Path | None, typer.Argument(metavar="[PATH]", help="Knowledge file to check (default: the one in use).")] = None,
-    strict: Annotated[bool, typer.Option("--strict", help="Also enforce editorial rules: dated sources, sized agencies, both sides of contested programs.")] = False,
+    path: Annotated[
+        Path | None, typer.Argument(metavar="[PATH]", help="Knowledge file to check (default: the one in use).")
+    ] = None,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict",
+            help="Also enforce editorial rules: dated sources, sized agencies, both sides of contested programs.",
+        ),
+    ] = False,
 ) -> None:
     """Check a knowledge file: YAML, types, references, unique names. Exit 3 with file:line for each problem."""
     from .load import knowledge_path, parse_knowledge, read_bytes
@@ -380,9 +518,27 @@ def validate(
     epilog="Example: agencyref import-287g participatingAgencies10092026.xlsx pendingAgencies10092026.xlsx",
 )
 def import_287g(
-    files: Annotated[list[Path], typer.Argument(metavar="FILE...", help="ICE's participating (and pending) agencies sheets, .xlsx or .csv.")],
-    as_of: Annotated[str | None, typer.Option("--as-of", metavar="YYYY-MM-DD", help="Snapshot date (default: from the file name, e.g. participatingAgencies07182025pm.xlsx).")] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="PATH", help="Write the roster here (default: your own roster in $XDG_DATA_HOME/agencyref, used from then on).")] = None,
+    files: Annotated[
+        list[Path],
+        typer.Argument(metavar="FILE...", help="ICE's participating (and pending) agencies sheets, .xlsx or .csv."),
+    ],
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            metavar="YYYY-MM-DD",
+            help="Snapshot date (default: from the file name, e.g. participatingAgencies07182025pm.xlsx).",
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="PATH",
+            help="Write the roster here (default: your own roster in $XDG_DATA_HOME/agencyref, used from then on).",
+        ),
+    ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Read and report, write nothing.")] = False,
     fmt: FormatOpt = None,
     as_json: JsonOpt = False,
@@ -400,7 +556,9 @@ def import_287g(
     result = import_sheets(files, as_of=as_of)
     target = output or user_data_dir() / ROSTER_FILE
     try:  # compare with what the target holds, or else with the roster in use now
-        previous = decode_roster(read_bytes(target), str(target)) if target.is_file() else open_roster(SETTINGS.roster).roster
+        previous = (
+            decode_roster(read_bytes(target), str(target)) if target.is_file() else open_roster(SETTINGS.roster).roster
+        )
     except DataError:
         previous = None
     diff = diff_rosters(previous, result.roster) if previous is not None else None
@@ -449,23 +607,20 @@ def info(fmt: FormatOpt = None, as_json: JsonOpt = False) -> None:
 # ---- entry point ---------------------------------------------------------------
 
 
+# typer 0.28 vendors click (typer._click) while older releases depend on click itself; both
+# raise subclasses of this public base, so we catch through it rather than a private module.
+_ClickException: type[Any] = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the app and map every outcome to an exit code; no traceback reaches a user."""
-    try:  # typer >= 0.28 vendors click; older releases depend on it
-        from typer._click.exceptions import ClickException, UsageError as ClickUsageError
-    except ImportError:  # pragma: no cover
-        from click.exceptions import ClickException, UsageError as ClickUsageError  # type: ignore[assignment]
-
     code = 0
     try:
         result = app(args=argv, prog_name="agencyref", standalone_mode=False)
         code = result if isinstance(result, int) else 0
     except typer.Exit as exc:
         code = exc.exit_code
-    except ClickUsageError as exc:
-        exc.show()
-        code = 2
-    except ClickException as exc:
+    except _ClickException as exc:  # usage errors (exit 2) and the like, already worded by click
         exc.show()
         code = exc.exit_code
     except (KeyboardInterrupt, typer.Abort):
@@ -490,7 +645,7 @@ def main(argv: list[str] | None = None) -> None:
     except AgencyrefError as exc:
         error(str(exc))
         code = exc.exit_code
-    except Exception as exc:  # noqa: BLE001 - the one place that turns surprises into exit 4
+    except Exception as exc:
         if os.environ.get("AGENCYREF_DEBUG") == "1":
             raise
         error(f"internal error: {type(exc).__name__}: {exc}. Please report it (AGENCYREF_DEBUG=1 shows the traceback).")

@@ -52,7 +52,7 @@ class UsageError(AgencyrefError):
 class Problem:
     """One problem in a data file, located as file:line."""
 
-    __slots__ = ("file", "line", "path", "message")
+    __slots__ = ("file", "line", "message", "path")
 
     def __init__(self, file: str, line: int | None, path: str, message: str) -> None:
         self.file = file

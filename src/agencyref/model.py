@@ -41,7 +41,7 @@ class Record(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=Tr
     """Base for every record: immutable, strict about field names."""
 
 
-class Source(Record, kw_only=True):
+class Source(Record, frozen=True, kw_only=True):
     id: Key
     title: Text
     publisher: Text
@@ -56,20 +56,20 @@ class Source(Record, kw_only=True):
         return self.published or self.accessed
 
 
-class Fact(Record, kw_only=True):
+class Fact(Record, frozen=True, kw_only=True):
     """One sourced statement."""
 
     text: Text
     sources: SourceIds
 
 
-class Established(Record, kw_only=True):
+class Established(Record, frozen=True, kw_only=True):
     date: PartialDate
     law: str | None = None
     sources: SourceIds
 
 
-class Figure(Record, kw_only=True):
+class Figure(Record, frozen=True, kw_only=True):
     """A count or amount, always with its unit and as-of date."""
 
     label: Text
@@ -80,7 +80,7 @@ class Figure(Record, kw_only=True):
     note: str | None = None
 
 
-class Argument(Record, kw_only=True):
+class Argument(Record, frozen=True, kw_only=True):
     """One side's argument, attributed to whoever makes it."""
 
     claim: Text
@@ -88,7 +88,7 @@ class Argument(Record, kw_only=True):
     sources: SourceIds
 
 
-class Component(Record, kw_only=True):
+class Component(Record, frozen=True, kw_only=True):
     key: Key
     name: Text
     aliases: list[str] = []
@@ -96,7 +96,7 @@ class Component(Record, kw_only=True):
     sources: SourceIds
 
 
-class Agency(Record, kw_only=True):
+class Agency(Record, frozen=True, kw_only=True):
     key: Key
     name: Text
     aliases: list[str] = []
@@ -121,7 +121,7 @@ class Agency(Record, kw_only=True):
     sources: SourceIds
 
 
-class Variant(Record, kw_only=True):
+class Variant(Record, frozen=True, kw_only=True):
     """One model of a program, e.g. 287(g)'s Jail Enforcement Model."""
 
     key: ModelKey | Key
@@ -137,7 +137,7 @@ class Variant(Record, kw_only=True):
     sources: SourceIds
 
 
-class Program(Record, kw_only=True):
+class Program(Record, frozen=True, kw_only=True):
     key: Key
     name: Text
     aliases: list[str] = []
@@ -157,7 +157,7 @@ class Program(Record, kw_only=True):
     sources: SourceIds
 
 
-class Matter(Record, kw_only=True):
+class Matter(Record, frozen=True, kw_only=True):
     key: Key
     name: Text
     aliases: list[str] = []
@@ -167,7 +167,7 @@ class Matter(Record, kw_only=True):
     sources: SourceIds
 
 
-class StateLaw(Record, kw_only=True):
+class StateLaw(Record, frozen=True, kw_only=True):
     name: Text
     citation: Text
     year: Annotated[int, msgspec.Meta(ge=1776, le=2100)]
@@ -177,7 +177,7 @@ class StateLaw(Record, kw_only=True):
     sources: SourceIds
 
 
-class State(Record, kw_only=True):
+class State(Record, frozen=True, kw_only=True):
     code: Annotated[str, msgspec.Meta(pattern=r"^[A-Z]{2}$")]
     name: Text
     stance: Stance
@@ -186,7 +186,7 @@ class State(Record, kw_only=True):
     sources: list[Key] = []
 
 
-class Term(Record, kw_only=True):
+class Term(Record, frozen=True, kw_only=True):
     key: Key
     term: Text
     aliases: list[str] = []
@@ -195,7 +195,7 @@ class Term(Record, kw_only=True):
     sources: SourceIds
 
 
-class Event(Record, kw_only=True):
+class Event(Record, frozen=True, kw_only=True):
     date: PartialDate
     title: Text
     summary: Text
@@ -203,14 +203,14 @@ class Event(Record, kw_only=True):
     sources: SourceIds
 
 
-class Meta(Record, kw_only=True):
+class Meta(Record, frozen=True, kw_only=True):
     schema_version: int
     title: Text
     data_as_of: PartialDate
     notice: Text
 
 
-class KnowledgeBase(Record, kw_only=True):
+class KnowledgeBase(Record, frozen=True, kw_only=True):
     meta: Meta
     sources: list[Source]
     agencies: list[Agency]
@@ -226,7 +226,7 @@ class KnowledgeBase(Record, kw_only=True):
 AgencyType = Literal["county", "municipal", "state", "federal", "tribal", "other", "unknown"]
 
 
-class Agreement(Record, kw_only=True):
+class Agreement(Record, frozen=True, kw_only=True):
     """One 287(g) agreement (or pending request) as listed on ICE's sheet."""
 
     state: str  # USPS code, or "" when the sheet's state could not be read
@@ -244,7 +244,7 @@ class Agreement(Record, kw_only=True):
     row: int = 0  # 1-based row number in that sheet
 
 
-class Roster(Record, kw_only=True):
+class Roster(Record, frozen=True, kw_only=True):
     schema_version: int
     as_of: PartialDate
     source_url: str

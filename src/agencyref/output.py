@@ -28,7 +28,7 @@ def choose_format(fmt: str | None, as_json: bool) -> str:
 def _color_wanted(stream: TextIO, color: str) -> bool:
     if color == "always":
         return True
-    if color == "never" or "NO_COLOR" in os.environ and os.environ["NO_COLOR"] != "":
+    if color == "never" or ("NO_COLOR" in os.environ and os.environ["NO_COLOR"] != ""):
         return False
     if os.environ.get("FORCE_COLOR"):
         return True
@@ -67,8 +67,16 @@ def emit(doc: Document, fmt: str, *, data_as_of: str = "", notice: str = "", col
         from .render.table import to_renderable
 
         colored = _color_wanted(out, color)
-        console = Console(file=out, width=console_width(out), force_terminal=colored, no_color=not colored,
-                          highlight=False, emoji=False, markup=False, soft_wrap=False)
+        console = Console(
+            file=out,
+            width=console_width(out),
+            force_terminal=colored,
+            no_color=not colored,
+            highlight=False,
+            emoji=False,
+            markup=False,
+            soft_wrap=False,
+        )
         console.print(to_renderable(doc))
     out.flush()
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, get_args
 
 import msgspec
 import yaml
@@ -38,8 +38,8 @@ _FIELD = re.compile(r"(unknown|missing required) field `([^`]+)`")
 _REGEX = re.compile(r"Expected `str` matching regex '(.*)'$")
 # Friendly words for the schema's patterns (msgspec reports the raw regex).
 _PATTERN_WORDS = {
-    m.PartialDate.__metadata__[0].pattern: "expected a date written YYYY, YYYY-MM or YYYY-MM-DD",
-    m.Key.__metadata__[0].pattern: "expected a lower-case key (letters, digits, '-', '_' or '.')",
+    get_args(m.PartialDate)[1].pattern: "expected a date written YYYY, YYYY-MM or YYYY-MM-DD",
+    get_args(m.Key)[1].pattern: "expected a lower-case key (letters, digits, '-', '_' or '.')",
 }
 
 
@@ -195,9 +195,10 @@ def check_references(kb: m.KnowledgeBase, file: str, root: yaml.Node | None) -> 
             names.setdefault(alias, (path, key))
 
     state_codes = {s.code.lower() for s in kb.states}
-    for i, s in enumerate(kb.states):
-        if [t.code for t in kb.states].index(s.code) != i:
-            c.add(("states", i, "code"), f"duplicate state {s.code!r}")
+    codes = [st.code for st in kb.states]
+    for i, code in enumerate(codes):
+        if codes.index(code) != i:
+            c.add(("states", i, "code"), f"duplicate state {code!r}")
 
     agency_like = {k for k, kind in kinds.items() if kind in ("agency", "component")}
     programs = {k for k, kind in kinds.items() if kind == "program"}

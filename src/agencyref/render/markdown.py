@@ -36,9 +36,9 @@ def to_markdown(doc: Document, notice: str = "") -> str:
         if isinstance(block, Paragraph):
             out += [_cite(block.cell), ""]
         elif isinstance(block, Fields):
-            out += _table(["", ""], [[f"**{label}**", _cite(cell)] for label, cell in block.rows]) + [""]
+            out += [*_table(["", ""], [[f"**{label}**", _cite(cell)] for label, cell in block.rows]), ""]
         elif isinstance(block, Table):
-            out += _table(list(block.columns), [[_cite(c) for c in row] for row in block.rows]) + [""]
+            out += [*_table(list(block.columns), [[_cite(c) for c in row] for row in block.rows]), ""]
         elif isinstance(block, Bullets):
             out += [f"- {_cite(c)}" for c in block.items] + [""]
         elif isinstance(block, BarChart):

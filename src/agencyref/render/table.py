@@ -25,7 +25,9 @@ def _block(block: object) -> RenderableType:
     if isinstance(block, Paragraph):
         return _text(block.cell) if not block.title else Group(Text(block.title, style="bold"), _text(block.cell))
     if isinstance(block, Fields):
-        grid = RichTable(box=box.SIMPLE, show_header=False, title=block.title or None, title_justify="left", pad_edge=False)
+        grid = RichTable(
+            box=box.SIMPLE, show_header=False, title=block.title or None, title_justify="left", pad_edge=False
+        )
         grid.add_column(style="bold", no_wrap=True)
         grid.add_column(overflow="fold")
         for label, cell in block.rows:
@@ -47,7 +49,9 @@ def _block(block: object) -> RenderableType:
             lines.append(line)
         return Group(*lines)
     if isinstance(block, BarChart):
-        table = RichTable(box=None, title=block.title or None, title_justify="left", title_style="bold", show_header=False)
+        table = RichTable(
+            box=None, title=block.title or None, title_justify="left", title_style="bold", show_header=False
+        )
         table.add_column(no_wrap=True)
         table.add_column(justify="right", no_wrap=True)
         table.add_column(no_wrap=True)

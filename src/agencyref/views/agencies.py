@@ -35,11 +35,15 @@ def compare(k: Knowledge, agencies: list[m.Agency], aspects: list[tuple[str, str
     }
     title = " vs. ".join(a.name for a in agencies)
     csv_rows = [[cite.cell(r[0].text)] + [c for c in r[1:]] for r in rows]
-    return Document("comparison", title, [table], data, cite.sources, csv=Table(["aspect", *(a.key for a in agencies)], csv_rows))
+    return Document(
+        "comparison", title, [table], data, cite.sources, csv=Table(["aspect", *(a.key for a in agencies)], csv_rows)
+    )
 
 
 def agency_list(k: Knowledge) -> Document:
-    rows = [[Cell(a.key), Cell(a.name), Cell(a.level), Cell(", ".join(x.key for x in a.components))] for a in k.kb.agencies]
+    rows = [
+        [Cell(a.key), Cell(a.name), Cell(a.level), Cell(", ".join(x.key for x in a.components))] for a in k.kb.agencies
+    ]
     table = Table(["key", "name", "level", "components"], rows)
     data = {"agencies": [{"key": a.key, "name": a.name, "level": a.level, "aliases": a.aliases} for a in k.kb.agencies]}
     return Document("agency_list", "Agencies", [table], data, csv=table)
@@ -49,7 +53,9 @@ def agency_profile(k: Knowledge, a: m.Agency, focus: m.Component | None = None) 
     cite = Citations(k.sources)
     blocks: list[Any] = []
     if focus:
-        blocks.append(Fields([("Component of", cite.cell(a.name)), (focus.name, cite.cell(focus.summary, focus.sources))]))
+        blocks.append(
+            Fields([("Component of", cite.cell(a.name)), (focus.name, cite.cell(focus.summary, focus.sources))])
+        )
     fields = []
     for key, label in ASPECTS:
         text, ids = aspect_value(a, key)
@@ -61,7 +67,12 @@ def agency_profile(k: Knowledge, a: m.Agency, focus: m.Component | None = None) 
         rows = [[cite.cell(x.key), cite.cell(x.name), cite.cell(x.summary, x.sources)] for x in a.components]
         blocks.append(Table(["key", "component", "role"], rows, title="Components"))
     if len(a.size) > 1:
-        blocks.append(Bullets([cite.cell(figure_text(f) + (f" — {f.note}" if f.note else ""), f.sources) for f in a.size], title="Size figures"))
+        blocks.append(
+            Bullets(
+                [cite.cell(figure_text(f) + (f" — {f.note}" if f.note else ""), f.sources) for f in a.size],
+                title="Size figures",
+            )
+        )
     if a.related:
         blocks.append(Bullets([cite.cell(f"{k.label(r)} ({r})") for r in a.related], title="Related"))
     cite.cite(a.sources)

@@ -19,8 +19,10 @@ def report_lines(doc: dict[str, Any], verbose: bool = True) -> Iterator[str]:
         yield f"  warning: this list ({doc['as_of']}) is older than the roster it replaces ({doc['previous_as_of']})"
     changes = doc.get("changes")
     if changes is not None:
-        yield (f"  compared with the previous roster (as of {doc['previous_as_of']}): {len(changes['added'])} added, "
-               f"{len(changes['removed'])} removed, {len(changes['changed'])} changed")
+        yield (
+            f"  compared with the previous roster (as of {doc['previous_as_of']}): {len(changes['added'])} added, "
+            f"{len(changes['removed'])} removed, {len(changes['changed'])} changed"
+        )
         if verbose:
             for a in changes["added"][:20]:
                 yield f"    + {a['state']} {a['agency']} ({a['model']}, {a['status']})"

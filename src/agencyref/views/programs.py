@@ -10,7 +10,6 @@ import msgspec
 from .. import model as m
 from ..document import BarChart, Bullets, Cell, Citations, Document, Fields, Paragraph, Table
 from ..load import Knowledge
-from ..query import figure_text
 
 
 def program_list(k: Knowledge) -> Document:
@@ -23,19 +22,22 @@ def program_list(k: Knowledge) -> Document:
 def _variant_rows(cite: Citations, variants: list[m.Variant]) -> list[list[Cell]]:
     rows = []
     for v in variants:
+
         def joined(facts: list[m.Fact]) -> Cell:
             return cite.cell("; ".join(f.text for f in facts) or "—", [s for f in facts for s in f.sources])
 
         dates = (v.started or "?") + (" · " + "; ".join(f.text for f in v.ended) if v.ended else "")
-        rows.append([
-            cite.cell(f"{v.name} ({v.key})"),
-            cite.fact(v.summary),
-            joined(v.may),
-            joined(v.may_not),
-            joined(v.training),
-            cite.cell(dates, [s for f in v.ended for s in f.sources]),
-            cite.cell(v.status, v.sources),
-        ])
+        rows.append(
+            [
+                cite.cell(f"{v.name} ({v.key})"),
+                cite.fact(v.summary),
+                joined(v.may),
+                joined(v.may_not),
+                joined(v.training),
+                cite.cell(dates, [s for f in v.ended for s in f.sources]),
+                cite.cell(v.status, v.sources),
+            ]
+        )
     return rows
 
 
@@ -47,7 +49,9 @@ def participation_chart(figures: list[m.Figure], unit: str) -> BarChart:
 RosterPart = Callable[[Citations], tuple[list[Any], dict[str, Any]]]
 
 
-def program_profile(k: Knowledge, p: m.Program, model: str | None = None, roster_part: RosterPart | None = None) -> Document:
+def program_profile(
+    k: Knowledge, p: m.Program, model: str | None = None, roster_part: RosterPart | None = None
+) -> Document:
     """``roster_part`` adds blocks computed from the 287(g) roster, numbered with the same citations."""
     cite = Citations(k.sources)
     variants = [v for v in p.variants if model is None or v.key == model]
@@ -67,8 +71,15 @@ def program_profile(k: Knowledge, p: m.Program, model: str | None = None, roster
         cols = ["model", "summary", "officers may", "officers may not", "training", "start / end", "status"]
         blocks.append(Table(cols, _variant_rows(cite, variants), title="Models", row_labels=True))
     if p.participation and model is None:
-        rows = [[cite.cell(f.as_of), cite.cell(f"{f.value:,.0f}"), cite.cell(f.unit), cite.cell(f.label + (f" — {f.note}" if f.note else ""), f.sources)]
-                for f in sorted(p.participation, key=lambda f: (f.as_of, f.unit))]
+        rows = [
+            [
+                cite.cell(f.as_of),
+                cite.cell(f"{f.value:,.0f}"),
+                cite.cell(f.unit),
+                cite.cell(f.label + (f" — {f.note}" if f.note else ""), f.sources),
+            ]
+            for f in sorted(p.participation, key=lambda f: (f.as_of, f.unit))
+        ]
         blocks.append(Table(["as of", "count", "unit", "what"], rows, title="Participation (sourced figures)"))
         units = {f.unit for f in p.participation}
         for unit in sorted(units):
@@ -77,8 +88,18 @@ def program_profile(k: Knowledge, p: m.Program, model: str | None = None, roster
     extra, extra_data = roster_part(cite) if roster_part else ([], {})
     blocks += extra
     if p.arguments_for or p.arguments_against:
-        blocks.append(Bullets([cite.cell(f"{a.by}: {a.claim}", a.sources) for a in p.arguments_for], title="Stated purpose and arguments for"))
-        blocks.append(Bullets([cite.cell(f"{a.by}: {a.claim}", a.sources) for a in p.arguments_against], title="Criticisms and arguments against"))
+        blocks.append(
+            Bullets(
+                [cite.cell(f"{a.by}: {a.claim}", a.sources) for a in p.arguments_for],
+                title="Stated purpose and arguments for",
+            )
+        )
+        blocks.append(
+            Bullets(
+                [cite.cell(f"{a.by}: {a.claim}", a.sources) for a in p.arguments_against],
+                title="Criticisms and arguments against",
+            )
+        )
     if p.related:
         blocks.append(Bullets([cite.cell(f"{k.label(r)} ({r})") for r in p.related], title="Related"))
     cite.cite(p.sources)
@@ -88,5 +109,12 @@ def program_profile(k: Knowledge, p: m.Program, model: str | None = None, roster
     data: dict[str, Any] = {"program": record}
     data.update(extra_data)
     title = p.name + (f" — {variants[0].name}" if model and variants else "")
-    csv = Table(["model", "summary", "may", "may not", "training", "dates", "status"], _variant_rows(Citations(k.sources), variants)) if variants else None
+    csv = (
+        Table(
+            ["model", "summary", "may", "may not", "training", "dates", "status"],
+            _variant_rows(Citations(k.sources), variants),
+        )
+        if variants
+        else None
+    )
     return Document("program", title, blocks, data, cite.sources, csv=csv)

@@ -14,10 +14,18 @@ from ..query import Hit
 
 def term_list(k: Knowledge) -> Document:
     cite = Citations(k.sources)
-    rows = [[Cell(t.term), cite.cell(t.definition, t.sources)] for t in sorted(k.kb.terms, key=lambda t: t.term.casefold())]
+    rows = [
+        [Cell(t.term), cite.cell(t.definition, t.sources)] for t in sorted(k.kb.terms, key=lambda t: t.term.casefold())
+    ]
     data = {"terms": [msgspec.to_builtins(t) for t in k.kb.terms]}
-    return Document("glossary", "Glossary", [Table(["term", "definition"], rows, row_labels=True)], data, cite.sources,
-                    csv=Table(["term", "definition"], rows))
+    return Document(
+        "glossary",
+        "Glossary",
+        [Table(["term", "definition"], rows, row_labels=True)],
+        data,
+        cite.sources,
+        csv=Table(["term", "definition"], rows),
+    )
 
 
 def term(k: Knowledge, t: m.Term) -> Document:
@@ -40,24 +48,42 @@ def timeline(k: Knowledge, events: list[m.Event], title: str) -> Document:
 
 def search_results(query: str, hits: list[Hit]) -> Document:
     rows = [[Cell(h.kind), Cell(h.key), Cell(h.label), Cell(h.snippet)] for h in hits]
-    data = {"query": query, "results": [{"kind": h.kind, "key": h.key, "name": h.label, "score": h.score, "snippet": h.snippet} for h in hits]}
+    data = {
+        "query": query,
+        "results": [
+            {"kind": h.kind, "key": h.key, "name": h.label, "score": h.score, "snippet": h.snippet} for h in hits
+        ],
+    }
     table = Table(["kind", "key", "name", "match"], rows)
     return Document("search", f"Search: {query}", [table], data, csv=table)
 
 
 def source_list(k: Knowledge) -> Document:
-    rows = [[Cell(s.id), Cell(s.kind), Cell(s.title), Cell(s.publisher), Cell(s.date or ""), Cell(s.url)] for s in k.kb.sources]
+    rows = [
+        [Cell(s.id), Cell(s.kind), Cell(s.title), Cell(s.publisher), Cell(s.date or ""), Cell(s.url)]
+        for s in k.kb.sources
+    ]
     table = Table(["id", "kind", "title", "publisher", "date", "url"], rows)
-    return Document("source_list", "Sources", [table], {"sources_list": [source_dict(s) for s in k.kb.sources]}, csv=table)
+    return Document(
+        "source_list", "Sources", [table], {"sources_list": [source_dict(s) for s in k.kb.sources]}, csv=table
+    )
 
 
 def source(k: Knowledge, s: m.Source) -> Document:
     cited_by = [p for p in _citers(k, s.id)]
-    blocks: list[Any] = [Fields([
-        ("Title", Cell(s.title)), ("Publisher", Cell(s.publisher)), ("Kind", Cell(s.kind)),
-        ("Published", Cell(s.published or "—")), ("Accessed", Cell(s.accessed or "—")), ("URL", Cell(s.url)),
-        *([("Note", Cell(s.note))] if s.note else []),
-    ])]
+    blocks: list[Any] = [
+        Fields(
+            [
+                ("Title", Cell(s.title)),
+                ("Publisher", Cell(s.publisher)),
+                ("Kind", Cell(s.kind)),
+                ("Published", Cell(s.published or "—")),
+                ("Accessed", Cell(s.accessed or "—")),
+                ("URL", Cell(s.url)),
+                *([("Note", Cell(s.note))] if s.note else []),
+            ]
+        )
+    ]
     if cited_by:
         blocks.append(Bullets([Cell(x) for x in cited_by], title="Cited by"))
     return Document("source", s.id, blocks, {"source": source_dict(s), "cited_by": cited_by}, [s])
@@ -120,7 +146,18 @@ def info(k: Knowledge, roster: dict[str, Any] | None, version: str) -> Document:
     newest = max((s.date or "" for s in k.kb.sources), default="")
     fields.append(("Newest source date", Cell(newest or "—")))
     rows = [[Cell(name), Cell(str(n))] for name, n in counts.items()]
-    data = {"version": version, "knowledge_file": str(k.path), "data_as_of": k.kb.meta.data_as_of,
-            "newest_source_date": newest, "coverage": counts, "roster": roster}
-    return Document("info", "agencyref", [Fields(fields), Table(["entries", "count"], rows, title="Coverage")], data,
-                    csv=Table(["entries", "count"], rows))
+    data = {
+        "version": version,
+        "knowledge_file": str(k.path),
+        "data_as_of": k.kb.meta.data_as_of,
+        "newest_source_date": newest,
+        "coverage": counts,
+        "roster": roster,
+    }
+    return Document(
+        "info",
+        "agencyref",
+        [Fields(fields), Table(["entries", "count"], rows, title="Coverage")],
+        data,
+        csv=Table(["entries", "count"], rows),
+    )

@@ -14,12 +14,21 @@ from ..model import Agreement
 from ..names import Entry
 from ..rosterstore import ROSTER_SOURCE_ID, OpenRoster
 
-MODEL_NAMES = {"jem": "Jail Enforcement Model", "tfm": "Task Force Model", "wso": "Warrant Service Officer", "unknown": "unknown"}
+MODEL_NAMES = {
+    "jem": "Jail Enforcement Model",
+    "tfm": "Task Force Model",
+    "wso": "Warrant Service Officer",
+    "unknown": "unknown",
+}
 MODELS = ("jem", "tfm", "wso")
 
 
 def _participating(agreements: list[Agreement], model: str | None, agency_type: str | None) -> list[Agreement]:
-    return [a for a in agreements if (model is None or a.model == model) and (agency_type is None or a.agency_type == agency_type)]
+    return [
+        a
+        for a in agreements
+        if (model is None or a.model == model) and (agency_type is None or a.agency_type == agency_type)
+    ]
 
 
 def _signed(a: Agreement) -> str:
@@ -38,8 +47,14 @@ def agreement_rows(agreements: list[Agreement], cite: Citations, with_state: boo
     rows = []
     for a in agreements:
         row = [Cell(a.state)] if with_state else []
-        row += [Cell(a.agency), Cell(a.agency_type), Cell(a.county or "—"), Cell(a.model), Cell(_signed(a) if a.status == "participating" else "pending"),
-                Cell(_moa(a) if a.status == "participating" else "—")]
+        row += [
+            Cell(a.agency),
+            Cell(a.agency_type),
+            Cell(a.county or "—"),
+            Cell(a.model),
+            Cell(_signed(a) if a.status == "participating" else "pending"),
+            Cell(_moa(a) if a.status == "participating" else "—"),
+        ]
         rows.append(row)
     return rows
 
@@ -53,7 +68,11 @@ def _summary(agreements: list[Agreement]) -> dict[str, Any]:
         "agreements": len(part),
         "agencies": len({(a.state, a.agency.casefold()) for a in part}),
         "pending_agreements": len(agreements) - len(part),
-        "by_model": {m: sum(1 for a in part if a.model == m) for m in (*MODELS, "unknown") if m in MODELS or any(a.model == m for a in part)},
+        "by_model": {
+            m: sum(1 for a in part if a.model == m)
+            for m in (*MODELS, "unknown")
+            if m in MODELS or any(a.model == m for a in part)
+        },
         "by_agency_type": dict(sorted(Counter(a.agency_type for a in part).items())),
     }
 
@@ -84,7 +103,9 @@ def _citations(k: Knowledge | None, opened: OpenRoster | None) -> Citations:
     return Citations(known)
 
 
-def program_roster_blocks(opened: OpenRoster | None, model: str | None, cite: Citations) -> tuple[list[Any], dict[str, Any]]:
+def program_roster_blocks(
+    opened: OpenRoster | None, model: str | None, cite: Citations
+) -> tuple[list[Any], dict[str, Any]]:
     """The participation computed from ICE's list, to sit beside the sourced figures."""
     if opened is None:
         return [], {}
@@ -95,10 +116,23 @@ def program_roster_blocks(opened: OpenRoster | None, model: str | None, cite: Ci
     from ..roster_query import by_state
 
     ranking = by_state(part)[:10]
-    blocks.append(BarChart([(c.state, c.agreements, f"{c.agencies} agencies") for c in ranking],
-                           title=f"Top states by agreements (ICE list as of {opened.roster.as_of})", unit="agreements"))
-    data = {"roster": {**_roster_meta(opened), **_summary(agreements),
-                       "top_states": [{"state": c.state, "agreements": c.agreements, "agencies": c.agencies, "by_model": c.per_model} for c in ranking]}}
+    blocks.append(
+        BarChart(
+            [(c.state, c.agreements, f"{c.agencies} agencies") for c in ranking],
+            title=f"Top states by agreements (ICE list as of {opened.roster.as_of})",
+            unit="agreements",
+        )
+    )
+    data = {
+        "roster": {
+            **_roster_meta(opened),
+            **_summary(agreements),
+            "top_states": [
+                {"state": c.state, "agreements": c.agreements, "agencies": c.agencies, "by_model": c.per_model}
+                for c in ranking
+            ],
+        }
+    }
     return blocks, data
 
 
@@ -110,19 +144,42 @@ def by_state_document(k: Knowledge, opened: OpenRoster, model: str | None, agenc
     rows = []
     for rank, c in enumerate(counts, 1):
         name = k.states[c.state].name if c.state in k.states else c.state
-        rows.append([Cell(str(rank)), Cell(c.state), Cell(name), Cell(str(c.agreements)), Cell(str(c.agencies)),
-                     *(Cell(str(c.per_model.get(m, 0))) for m in MODELS)])
-    table = Table(["rank", "state", "name", "agreements", "agencies", *MODELS], rows, title=f"287(g) agreements by state (ICE list as of {opened.roster.as_of})")
-    chart = BarChart([(c.state, c.agreements, f"{c.agencies} agencies") for c in counts], title="Agreements by state", unit="agreements")
+        rows.append(
+            [
+                Cell(str(rank)),
+                Cell(c.state),
+                Cell(name),
+                Cell(str(c.agreements)),
+                Cell(str(c.agencies)),
+                *(Cell(str(c.per_model.get(m, 0))) for m in MODELS),
+            ]
+        )
+    table = Table(
+        ["rank", "state", "name", "agreements", "agencies", *MODELS],
+        rows,
+        title=f"287(g) agreements by state (ICE list as of {opened.roster.as_of})",
+    )
+    chart = BarChart(
+        [(c.state, c.agreements, f"{c.agencies} agencies") for c in counts],
+        title="Agreements by state",
+        unit="agreements",
+    )
     cite.cite([ROSTER_SOURCE_ID])
     filters = {"model": model, "agency_type": agency_type}
-    data = {"roster": _roster_meta(opened), "filters": filters,
-            "states": [{"state": c.state, "agreements": c.agreements, "agencies": c.agencies, "by_model": c.per_model} for c in counts]}
+    data = {
+        "roster": _roster_meta(opened),
+        "filters": filters,
+        "states": [
+            {"state": c.state, "agreements": c.agreements, "agencies": c.agencies, "by_model": c.per_model}
+            for c in counts
+        ],
+    }
     return Document("by_state", "287(g) agreements by state", [table, chart], data, cite.sources, csv=table)
 
 
-def place_document(k: Knowledge, opened: OpenRoster | None, name: str, found: list[Entry],
-                   model: str | None, agency_type: str | None) -> Document:
+def place_document(
+    k: Knowledge, opened: OpenRoster | None, name: str, found: list[Entry], model: str | None, agency_type: str | None
+) -> Document:
     """A state, a county or a local agency: whatever ``name`` turns out to be."""
     state_entries = [e for e in found if e.kind == "state"]
     if state_entries or _roster_state(name):
@@ -172,7 +229,9 @@ def _roster_state(name: str) -> str | None:
     return state_code(name.strip()) if len(name) <= 40 else None
 
 
-def _state_document(k: Knowledge, opened: OpenRoster | None, code: str, model: str | None, agency_type: str | None) -> Document:
+def _state_document(
+    k: Knowledge, opened: OpenRoster | None, code: str, model: str | None, agency_type: str | None
+) -> Document:
     from ..views.jurisdiction import state_profile
 
     state = k.states.get(code)
@@ -190,14 +249,24 @@ def _state_document(k: Knowledge, opened: OpenRoster | None, code: str, model: s
         blocks += _summary_blocks(code, agreements, opened, cite)
         part = [a for a in agreements if a.status == "participating"]
         pending = [a for a in agreements if a.status == "pending"]
-        table = Table(AGREEMENT_COLUMNS, agreement_rows(part, cite), title=f"Participating agencies ({len(part)} agreements)")
+        table = Table(
+            AGREEMENT_COLUMNS, agreement_rows(part, cite), title=f"Participating agencies ({len(part)} agreements)"
+        )
         blocks.append(table)
         if pending:
-            blocks.append(Table(AGREEMENT_COLUMNS[:5], [r[:5] for r in agreement_rows(pending, cite)], title="Pending requests"))
+            blocks.append(
+                Table(AGREEMENT_COLUMNS[:5], [r[:5] for r in agreement_rows(pending, cite)], title="Pending requests")
+            )
         data["roster"] = {**_roster_meta(opened), **_summary(agreements)}
         data["agreements"] = [msgspec.to_builtins(a) for a in agreements]
         cite.cite([ROSTER_SOURCE_ID])
-        csv = Table(["state", *AGREEMENT_COLUMNS, "status"], [[Cell(a.state), *r, Cell(a.status)] for a, r in zip(agreements, agreement_rows(agreements, cite))])
+        csv = Table(
+            ["state", *AGREEMENT_COLUMNS, "status"],
+            [
+                [Cell(a.state), *r, Cell(a.status)]
+                for a, r in zip(agreements, agreement_rows(agreements, cite), strict=True)
+            ],
+        )
     else:
         csv = None
     return Document("state", title, blocks, data, cite.sources, csv=csv)
@@ -209,31 +278,58 @@ def _merge(base: Citations, laws: Citations) -> Citations:
     return laws
 
 
-def _county_document(k: Knowledge, opened: OpenRoster, state: str, county: str, model: str | None, agency_type: str | None) -> Document:
+def _county_document(
+    k: Knowledge, opened: OpenRoster, state: str, county: str, model: str | None, agency_type: str | None
+) -> Document:
     from ..roster_query import agreements_in_county
 
     agreements = agreements_in_county(opened.index, state, county, model, agency_type, None)
     cite = _citations(k, opened)
     blocks = _summary_blocks(f"{county}, {state}", agreements, opened, cite)
-    blocks.append(Table(["status", *AGREEMENT_COLUMNS], [[Cell(a.status), *r] for a, r in zip(agreements, agreement_rows(agreements, cite))],
-                        title="Agencies in this county"))
+    blocks.append(
+        Table(
+            ["status", *AGREEMENT_COLUMNS],
+            [[Cell(a.status), *r] for a, r in zip(agreements, agreement_rows(agreements, cite), strict=True)],
+            title="Agencies in this county",
+        )
+    )
     note = "ICE's sheet names a county for county agencies; city and state agencies may be missing a county and are not listed here."
-    data = {"county": {"state": state, "name": county}, "roster": {**_roster_meta(opened), **_summary(agreements)},
-            "agreements": [msgspec.to_builtins(a) for a in agreements]}
-    csv = Table(["state", "status", *AGREEMENT_COLUMNS], [[Cell(state), Cell(a.status), *r] for a, r in zip(agreements, agreement_rows(agreements, cite))])
+    data = {
+        "county": {"state": state, "name": county},
+        "roster": {**_roster_meta(opened), **_summary(agreements)},
+        "agreements": [msgspec.to_builtins(a) for a in agreements],
+    }
+    csv = Table(
+        ["state", "status", *AGREEMENT_COLUMNS],
+        [[Cell(state), Cell(a.status), *r] for a, r in zip(agreements, agreement_rows(agreements, cite), strict=True)],
+    )
     doc = Document("county", f"{county}, {state}", blocks, data, cite.sources, csv=csv, notes=[note])
     if not agreements:
         doc.notes.append("No agreements of this county match the filters.")
     return doc
 
 
-def _agency_document(k: Knowledge, opened: OpenRoster, state: str, agency: str, others: list[tuple[float, str, str]], model: str | None) -> Document:
+def _agency_document(
+    k: Knowledge, opened: OpenRoster, state: str, agency: str, others: list[tuple[float, str, str]], model: str | None
+) -> Document:
     agreements = [a for a in opened.index.agreements_of(state, agency) if model is None or a.model == model]
     cite = _citations(k, opened)
     blocks = _summary_blocks(f"{agency}, {state}", agreements, opened, cite)
-    blocks.append(Table(["status", *AGREEMENT_COLUMNS], [[Cell(a.status), *r] for a, r in zip(agreements, agreement_rows(agreements, cite))], title="Agreements"))
+    blocks.append(
+        Table(
+            ["status", *AGREEMENT_COLUMNS],
+            [[Cell(a.status), *r] for a, r in zip(agreements, agreement_rows(agreements, cite), strict=True)],
+            title="Agreements",
+        )
+    )
     notes = [f"Closest match in ICE's list. Others: {'; '.join(f'{a}, {s}' for _, s, a in others)}"] if others else []
-    data = {"agency": {"state": state, "name": agency}, "roster": {**_roster_meta(opened), **_summary(agreements)},
-            "agreements": [msgspec.to_builtins(a) for a in agreements]}
-    csv = Table(["state", "status", *AGREEMENT_COLUMNS], [[Cell(state), Cell(a.status), *r] for a, r in zip(agreements, agreement_rows(agreements, cite))])
+    data = {
+        "agency": {"state": state, "name": agency},
+        "roster": {**_roster_meta(opened), **_summary(agreements)},
+        "agreements": [msgspec.to_builtins(a) for a in agreements],
+    }
+    csv = Table(
+        ["state", "status", *AGREEMENT_COLUMNS],
+        [[Cell(state), Cell(a.status), *r] for a, r in zip(agreements, agreement_rows(agreements, cite), strict=True)],
+    )
     return Document("roster_agency", f"{agency} ({state})", blocks, data, cite.sources, csv=csv, notes=notes)
