@@ -30,9 +30,10 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (wheel,) = out.glob("agencyref-*.whl")
     env_dir = tmp_path_factory.mktemp("venv") / "env"
     venv.create(env_dir, with_pip=True)
-    # Offline: the wheel's dependencies come from this test environment through a .pth file;
-    # the wheel itself is installed into the new environment, whose site-packages comes first.
     py = env_dir / "bin" / "python"
+    subprocess.run([str(py), "-m", "pip", "install", "--no-deps", "--no-index", "--quiet", str(wheel)], check=True)
+    # Offline: the wheel's dependencies come from this test environment through a .pth file, added after
+    # the install (so pip does not see the outer agencyref); the new site-packages still comes first.
     site = subprocess.run(
         [str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
         check=True,
@@ -40,7 +41,6 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
         text=True,
     ).stdout.strip()
     Path(site, "outer.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
-    subprocess.run([str(py), "-m", "pip", "install", "--no-deps", "--no-index", "--quiet", str(wheel)], check=True)
     return env_dir
 
 
