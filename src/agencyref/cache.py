@@ -10,9 +10,7 @@ never used. Any failure to read or write is silent: the cache is only a speed-up
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -26,8 +24,14 @@ from .paths import cache_dir
 T = TypeVar("T")
 
 
+try:  # the builtin module: importing hashlib would also load OpenSSL, which costs start-up time
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - other Pythons
+    from hashlib import blake2b
+
+
 def digest(data: bytes) -> str:
-    h = hashlib.blake2b(data, digest_size=16)
+    h = blake2b(data, digest_size=16)
     h.update(f"{__version__}/{SCHEMA_VERSION}".encode())
     return h.hexdigest()
 
@@ -56,7 +60,8 @@ def store(path: Path, blob: bytes, prefix: str) -> None:
     tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        tmp = str(path.parent / f".tmp-{os.getpid()}-{os.urandom(4).hex()}-{path.name}")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
         with os.fdopen(fd, "wb") as fh:
             fh.write(blob)
         os.replace(tmp, path)

@@ -4,11 +4,9 @@ Only this module reads argv and the environment's user-facing switches, writes
 to stdout/stderr, and decides exit codes (see ``main``).
 """
 
-from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -31,12 +29,14 @@ app = typer.Typer(
 )
 
 
-@dataclass
 class Settings:
-    data: str | None = None
-    roster: str | None = None
-    quiet: bool = False
-    color: str = "auto"
+    """Global options, set once by the root callback."""
+
+    def __init__(self) -> None:
+        self.data: str | None = None
+        self.roster: str | None = None
+        self.quiet = False
+        self.color = "auto"
 
 
 SETTINGS = Settings()
@@ -612,11 +612,54 @@ def info(fmt: FormatOpt = None, as_json: JsonOpt = False) -> None:
 _ClickException: type[Any] = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
 
 
+_GLOBAL_OPTIONS_WITH_VALUE = {"--data", "--roster", "--color"}
+
+
+def _command_name(info: Any) -> str:
+    return str(info.name or info.callback.__name__).lower().replace("_", "-")
+
+
+def _requested_command(args: list[str]) -> str | None:
+    """The subcommand named on the command line (or being completed past), if any."""
+    words = args
+    if "_AGENCYREF_COMPLETE" in os.environ:  # shell completion: look at the words typed so far
+        raw = os.environ.get("COMP_WORDS") or os.environ.get("_TYPER_COMPLETE_ARGS", "")
+        typed = raw.split()
+        cword = os.environ.get("COMP_CWORD", "")
+        words = typed[1 : int(cword)] if cword.isdigit() else typed[1:-1] if not raw.endswith(" ") else typed[1:]
+    it = iter(words)
+    for word in it:
+        if word in _GLOBAL_OPTIONS_WITH_VALUE:
+            next(it, None)
+        elif not word.startswith("-"):
+            return word
+    return None
+
+
+def app_for(args: list[str]) -> typer.Typer:
+    """The app with only the command that will run registered.
+
+    Typer turns every registered command into a click command on each call, which costs
+    about as much as importing Typer itself; one command is all a call needs. Help,
+    completion of command names and unknown commands get the full app.
+    """
+    wanted = _requested_command(args)
+    names = [_command_name(info) for info in app.registered_commands]
+    if wanted not in names:
+        return app
+    import copy
+
+    single = copy.copy(app)
+    single.registered_commands = [i for i, n in zip(app.registered_commands, names, strict=True) if n == wanted]
+    return single
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the app and map every outcome to an exit code; no traceback reaches a user."""
     code = 0
+    args = sys.argv[1:] if argv is None else argv
     try:
-        result = app(args=argv, prog_name="agencyref", standalone_mode=False)
+        result = app_for(args)(args=args, prog_name="agencyref", standalone_mode=False)
         code = result if isinstance(result, int) else 0
     except typer.Exit as exc:
         code = exc.exit_code

@@ -7,40 +7,36 @@ csv, json or yaml text. Commands never format text for one output alone.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from typing import Any
+
+import msgspec
 
 from . import model as m
 
 
-@dataclass(frozen=True, slots=True)
-class Cell:
+class Cell(msgspec.Struct, frozen=True):
     """A piece of text and the numbers of the sources behind it."""
 
     text: str
     refs: tuple[int, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Heading:
+class Heading(msgspec.Struct, frozen=True):
     text: str
     level: int = 1
 
 
-@dataclass(frozen=True, slots=True)
-class Paragraph:
+class Paragraph(msgspec.Struct, frozen=True):
     cell: Cell
     title: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Fields:
+class Fields(msgspec.Struct, frozen=True):
     rows: Sequence[tuple[str, Cell]]
     title: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Table:
+class Table(msgspec.Struct, frozen=True):
     columns: Sequence[str]
     rows: Sequence[Sequence[Cell]]
     title: str = ""
@@ -48,14 +44,12 @@ class Table:
     row_labels: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Bullets:
+class Bullets(msgspec.Struct, frozen=True):
     items: Sequence[Cell]
     title: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class BarChart:
+class BarChart(msgspec.Struct, frozen=True):
     rows: Sequence[tuple[str, float, str]]  # label, value, text shown after the bar
     title: str = ""
     unit: str = ""
@@ -64,12 +58,11 @@ class BarChart:
 Block = Heading | Paragraph | Fields | Table | Bullets | BarChart
 
 
-@dataclass
-class Citations:
+class Citations(msgspec.Struct):
     """Numbers sources in order of first use, as footnotes are numbered."""
 
     known: dict[str, m.Source]
-    order: list[str] = field(default_factory=list)
+    order: list[str] = msgspec.field(default_factory=list)
 
     def cite(self, ids: Iterable[str]) -> tuple[int, ...]:
         out = []
@@ -103,12 +96,11 @@ def source_dict(s: m.Source) -> dict[str, Any]:
     }
 
 
-@dataclass
-class Document:
+class Document(msgspec.Struct):
     kind: str  # e.g. "comparison", "agency", "program"; becomes JSON "kind"
     title: str
     blocks: list[Block]
     data: dict[str, Any]
-    sources: list[m.Source] = field(default_factory=list)
+    sources: list[m.Source] = msgspec.field(default_factory=list)
     csv: Table | None = None  # the one table a csv export gives, if any
-    notes: list[str] = field(default_factory=list)  # one-line remarks shown under the answer
+    notes: list[str] = msgspec.field(default_factory=list)  # one-line remarks shown under the answer

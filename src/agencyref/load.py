@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import Any
+
+import msgspec
 
 from . import model as m
 from .cache import cached
@@ -47,12 +49,99 @@ def parse_knowledge(data: bytes, file: str, strict: bool = False) -> m.Knowledge
     return kb
 
 
-@dataclass
+SECTIONS = ("sources", "agencies", "programs", "matters", "states", "terms", "events")
+
+
+class CompiledKnowledge(msgspec.Struct, frozen=True):
+    """What the cache holds: each section encoded on its own, and the name index as plain rows.
+
+    A call decodes only the sections it reads (``compare`` never decodes the states or the
+    timeline), and name lookups need no section at all.
+    """
+
+    meta: m.Meta
+    sections: dict[str, msgspec.Raw]
+    names: list[tuple[str, str, str, str]]
+
+
+def compile_knowledge(kb: m.KnowledgeBase) -> CompiledKnowledge:
+    encode = msgspec.msgpack.encode
+    return CompiledKnowledge(
+        meta=kb.meta,
+        sections={name: msgspec.Raw(encode(getattr(kb, name))) for name in SECTIONS},
+        names=build_names(kb).rows(),
+    )
+
+
+def build_names(kb: m.KnowledgeBase) -> NameIndex:
+    entries: list[tuple[Entry, list[str]]] = []
+    for a in kb.agencies:
+        entries.append((Entry("agency", a.key, a.name), a.aliases))
+        entries += [(Entry("component", c.key, c.name), c.aliases) for c in a.components]
+    entries += [(Entry("program", p.key, p.name), p.aliases) for p in kb.programs]
+    entries += [(Entry("matter", x.key, x.name), x.aliases) for x in kb.matters]
+    entries += [(Entry("term", t.key, t.term), t.aliases) for t in kb.terms]
+    entries += [(Entry("state", s.code, s.name), []) for s in kb.states]
+    return NameIndex(entries)
+
+
+_SECTION_TYPES: dict[str, Any] = {
+    "sources": list[m.Source],
+    "agencies": list[m.Agency],
+    "programs": list[m.Program],
+    "matters": list[m.Matter],
+    "states": list[m.State],
+    "terms": list[m.Term],
+    "events": list[m.Event],
+}
+
+
+class Sections:
+    """The knowledge base's sections, each decoded on first use."""
+
+    def __init__(self, compiled: CompiledKnowledge) -> None:
+        self.meta = compiled.meta
+        self._raw = compiled.sections
+
+    def _decode(self, name: str) -> Any:
+        return msgspec.msgpack.decode(self._raw[name], type=_SECTION_TYPES[name])
+
+    @cached_property
+    def sources(self) -> list[m.Source]:
+        return self._decode("sources")  # type: ignore[no-any-return]
+
+    @cached_property
+    def agencies(self) -> list[m.Agency]:
+        return self._decode("agencies")  # type: ignore[no-any-return]
+
+    @cached_property
+    def programs(self) -> list[m.Program]:
+        return self._decode("programs")  # type: ignore[no-any-return]
+
+    @cached_property
+    def matters(self) -> list[m.Matter]:
+        return self._decode("matters")  # type: ignore[no-any-return]
+
+    @cached_property
+    def states(self) -> list[m.State]:
+        return self._decode("states")  # type: ignore[no-any-return]
+
+    @cached_property
+    def terms(self) -> list[m.Term]:
+        return self._decode("terms")  # type: ignore[no-any-return]
+
+    @cached_property
+    def events(self) -> list[m.Event]:
+        return self._decode("events")  # type: ignore[no-any-return]
+
+
 class Knowledge:
     """The loaded knowledge base plus lookup tables built on first use."""
 
-    kb: m.KnowledgeBase
-    path: Path
+    def __init__(self, compiled: CompiledKnowledge, path: Path) -> None:
+        self.compiled = compiled
+        self.kb = Sections(compiled)
+        self.path = path
 
     @cached_property
     def sources(self) -> dict[str, m.Source]:
@@ -84,38 +173,26 @@ class Knowledge:
 
     @cached_property
     def names(self) -> NameIndex:
-        kb = self.kb
-        entries: list[tuple[Entry, list[str]]] = []
-        for a in kb.agencies:
-            entries.append((Entry("agency", a.key, a.name), a.aliases))
-            entries += [(Entry("component", c.key, c.name), c.aliases) for c in a.components]
-        entries += [(Entry("program", p.key, p.name), p.aliases) for p in kb.programs]
-        entries += [(Entry("matter", x.key, x.name), x.aliases) for x in kb.matters]
-        entries += [(Entry("term", t.key, t.term), t.aliases) for t in kb.terms]
-        entries += [(Entry("state", s.code, s.name), []) for s in kb.states]
-        return NameIndex(entries)
+        return NameIndex.from_rows(self.compiled.names)
 
     def label(self, key: str) -> str:
-        """Display name of any agency, component or program key."""
-        if key in self.agencies:
-            return self.agencies[key].name
-        if key in self.components:
-            agency, comp = self.components[key]
+        """Display name of any agency, component, program, term or state key."""
+        entries = self.names.lookup(key, ("agency", "component", "program", "term", "state", "matter"))
+        exact = [e for e in entries if e.key in (key, key.upper())]
+        if not exact:
+            return key
+        entry = exact[0]
+        if entry.kind == "component":
+            agency, comp = self.components[entry.key]
             return f"{comp.name} ({agency.name})"
-        if key in self.programs:
-            return self.programs[key].name
-        if key in self.terms:
-            return self.terms[key].term
-        if key.upper() in self.states:
-            return self.states[key.upper()].name
-        return key
+        return entry.label
 
 
 def load_knowledge(override: str | None = None) -> Knowledge:
     path = knowledge_path(override)
     data = read_bytes(path)
-    kb = cached("kb", data, m.KnowledgeBase, lambda: parse_knowledge(data, str(path)))
-    return Knowledge(kb, path)
+    compiled = cached("kb", data, CompiledKnowledge, lambda: compile_knowledge(parse_knowledge(data, str(path))))
+    return Knowledge(compiled, path)
 
 
 def roster_path(override: str | None = None) -> tuple[Path, str]:

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+
+import msgspec
 
 from .errors import AmbiguousNameError, NotFoundError
 
@@ -21,7 +21,12 @@ MAX_NAME = 200
 
 def normalize(name: str) -> str:
     """Fold a name to its comparison form: ``"U.S. Marshals"`` → ``"marshals"``-ish keys."""
-    text = unicodedata.normalize("NFKC", name[:MAX_NAME]).casefold().replace("§", " ")
+    text = name[:MAX_NAME]
+    if not text.isascii():
+        import unicodedata  # only for non-ASCII input: it costs start-up time
+
+        text = unicodedata.normalize("NFKC", text)
+    text = text.casefold().replace("§", " ")
     words: list[str] = []
     glued = False  # "U.S." splits into "u", "s": glue runs of single letters back together
     for w in _NON_WORD.split(text):
@@ -37,8 +42,7 @@ def normalize(name: str) -> str:
     return "".join(words)
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
+class Entry(msgspec.Struct, frozen=True):
     kind: str  # agency, component, program, matter, term, state
     key: str
     label: str
@@ -47,18 +51,29 @@ class Entry:
 class NameIndex:
     """Maps every normalized name to the entries it names."""
 
-    def __init__(self, entries: Iterable[tuple[Entry, Iterable[str]]]) -> None:
+    def __init__(self, entries: Iterable[tuple[Entry, Iterable[str]]] = ()) -> None:
         self._by_name: dict[str, list[Entry]] = {}
-        self._labels: dict[str, str] = {}  # shown name -> normalized, for suggestions
         for entry, names in entries:
             for name in (entry.key, entry.label, *names):
                 norm = normalize(name)
-                if not norm:
-                    continue
-                bucket = self._by_name.setdefault(norm, [])
-                if entry not in bucket:
-                    bucket.append(entry)
-                self._labels.setdefault(name, norm)
+                if norm:
+                    self._add(norm, entry)
+
+    def _add(self, norm: str, entry: Entry) -> None:
+        bucket = self._by_name.setdefault(norm, [])
+        if entry not in bucket:
+            bucket.append(entry)
+
+    def rows(self) -> list[tuple[str, str, str, str]]:
+        """Plain rows (normalized name, kind, key, label) for the compiled cache."""
+        return [(norm, e.kind, e.key, e.label) for norm, entries in self._by_name.items() for e in entries]
+
+    @classmethod
+    def from_rows(cls, rows: Iterable[tuple[str, str, str, str]]) -> NameIndex:
+        index = cls()
+        for norm, kind, key, label in rows:
+            index._add(norm, Entry(kind, key, label))
+        return index
 
     def lookup(self, name: str, kinds: Iterable[str]) -> list[Entry]:
         allowed = set(kinds)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from importlib import resources
 from pathlib import Path
 
 KNOWLEDGE_FILE = "agencies.yaml"
@@ -12,10 +11,17 @@ ROSTER_FILE = "roster-287g.json"
 
 def bundled(name: str) -> Path:
     """A data file shipped inside the wheel, or the checkout's ``data/`` folder."""
-    packaged = resources.files("agencyref") / "data" / name
-    if packaged.is_file():
-        return Path(str(packaged))
-    return Path(__file__).resolve().parent.parent.parent / "data" / name
+    here = Path(__file__).parent
+    packaged = here / "data" / name
+    if packaged.is_file():  # the usual installed wheel: no need to import importlib.resources
+        return packaged
+    checkout = here.resolve().parent.parent / "data" / name  # source checkout / editable install
+    if here.parent.name == "src" and checkout.is_file():
+        return checkout
+    from importlib import resources  # zipped or otherwise unusual installs
+
+    resource = resources.files("agencyref") / "data" / name
+    return Path(str(resource)) if resource.is_file() else checkout
 
 
 def _xdg(var: str, fallback: str) -> Path:

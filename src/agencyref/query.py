@@ -5,7 +5,8 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+
+import msgspec
 
 from . import model as m
 from .errors import NotFoundError, UsageError
@@ -71,13 +72,6 @@ def aspect_value(agency: m.Agency, aspect: str) -> tuple[str, list[str]]:
     return fact.text, fact.sources
 
 
-@dataclass(frozen=True)
-class Responsibility:
-    matter: m.Matter
-    primary: list[str]
-    supporting: list[str]
-
-
 def find_matters(k: Knowledge, text: str) -> list[m.Matter]:
     """Matters named by ``text``: exact name/alias first, else every matter whose words match."""
     exact = [e for e in k.names.lookup(text, ["matter"])]
@@ -96,8 +90,7 @@ def find_matters(k: Knowledge, text: str) -> list[m.Matter]:
     return hits
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(msgspec.Struct, frozen=True):
     score: float
     kind: str
     key: str

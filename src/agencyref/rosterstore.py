@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -15,11 +14,11 @@ from .model import Roster, Source
 ROSTER_SOURCE_ID = "ice-287g-roster"
 
 
-@dataclass
 class OpenRoster:
-    roster: Roster
-    path: Path
-    origin: str  # "override", "user" or "bundled"
+    def __init__(self, roster: Roster, path: Path, origin: str) -> None:
+        self.roster = roster
+        self.path = path
+        self.origin = origin  # "override", "user" or "bundled"
 
     @cached_property
     def index(self) -> Any:

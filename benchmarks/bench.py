@@ -1,0 +1,152 @@
+"""Start-up and scale benchmark: each call as a ratio of medians against a floor measured in the same run.
+
+Usage (from the repository root, with agencyref installed in the running interpreter's environment):
+
+    python benchmarks/bench.py              # start-up ratios (about a minute)
+    python benchmarks/bench.py --scale      # also the 10x / 100x data-growth table (a few minutes)
+    python benchmarks/bench.py --runs 21    # more runs per call
+
+Calls and floors alternate run by run (stdout is a pipe, not a terminal; caches warm), so a noisy machine
+moves both sides alike. Peak memory is the child's maximum resident set size (ru_maxrss).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+PY = sys.executable
+SCRIPT = str(Path(PY).with_name("agencyref"))
+FLOOR_TYPER = [PY, "-c", "import typer"]
+FLOOR_TABLE = [PY, "-c", "import typer, rich.console, rich.table"]
+
+
+def run_once(cmd: list[str], env: dict[str, str]) -> tuple[float, int]:
+    """Wall time (s) and peak RSS (KiB) of one run; output discarded through a pipe."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+    assert proc.stdout is not None
+    proc.stdout.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode not in (0,):
+        raise SystemExit(f"benchmark call failed ({proc.returncode}): {' '.join(cmd)}")
+    return elapsed, usage.ru_maxrss
+
+
+def paired(call: list[str], floor: list[str], env: dict[str, str], runs: int) -> dict[str, float]:
+    for _ in range(2):  # warm the page cache and our compiled data cache
+        run_once(call, env)
+        run_once(floor, env)
+    times: dict[str, list[float]] = {"call": [], "floor": []}
+    rss: dict[str, list[int]] = {"call": [], "floor": []}
+    for i in range(runs):
+        order = (("call", call), ("floor", floor)) if i % 2 == 0 else (("floor", floor), ("call", call))
+        for name, cmd in order:
+            t, m = run_once(cmd, env)
+            times[name].append(t)
+            rss[name].append(m)
+    call_t, floor_t = statistics.median(times["call"]), statistics.median(times["floor"])
+    call_m, floor_m = statistics.median(rss["call"]), statistics.median(rss["floor"])
+    return {"call_ms": call_t * 1e3, "floor_ms": floor_t * 1e3, "ratio": call_t / floor_t,
+            "call_rss_mib": call_m / 1024, "floor_rss_mib": floor_m / 1024, "rss_ratio": call_m / floor_m}
+
+
+def base_env(cache: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AGENCYREF_")}
+    env.update({"AGENCYREF_CACHE_DIR": str(cache), "AGENCYREF_QUIET": "1", "NO_COLOR": "1"})
+    env.pop("XDG_DATA_HOME", None)
+    env["XDG_DATA_HOME"] = str(cache / "xdg-data")  # never pick up a personal roster
+    return env
+
+
+def startup(runs: int) -> list[tuple[str, str, float, str]]:
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        env = base_env(Path(tmp))
+        complete = dict(env, _AGENCYREF_COMPLETE="complete_bash", COMP_WORDS="agencyref compare ", COMP_CWORD="2")
+        cases = [
+            ("compare ice police --format json", [SCRIPT, "compare", "ice", "police", "--format", "json"], FLOOR_TYPER, env, "import typer"),
+            ("compare ice police (table)", [SCRIPT, "compare", "ice", "police"], FLOOR_TABLE, env, "import typer, rich.console, rich.table"),
+            ("program 287g --format json", [SCRIPT, "program", "287g", "--format", "json"], FLOOR_TYPER, env, "import typer"),
+            ("jurisdiction TX --format json", [SCRIPT, "jurisdiction", "TX", "--format", "json"], FLOOR_TYPER, env, "import typer"),
+            ("complete `agencyref compare <TAB>`", [SCRIPT], FLOOR_TYPER, complete, "import typer"),
+        ]
+        memory = None
+        for label, call, floor, case_env, floor_label in cases:
+            r = paired(call, floor, case_env, runs)
+            rows.append((label, floor_label, r["ratio"], f"{r['call_ms']:.0f} ms vs {r['floor_ms']:.0f} ms"))
+            if memory is None:
+                memory = r
+        assert memory is not None
+        rows.append(("peak memory, compare ice police --format json", "import typer", memory["rss_ratio"],
+                     f"{memory['call_rss_mib']:.1f} MiB vs {memory['floor_rss_mib']:.1f} MiB"))
+    return rows
+
+
+def scale(runs: int) -> list[str]:
+    from generate import generate  # benchmarks/generate.py
+
+    lines = ["| data | warm `jurisdiction TX --json` | vs 1× | first run after change (cache rebuild) | peak memory |",
+             "|---|---|---|---|---|"]
+    base_warm = None
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        for factor, roster_size in ((1, None), (10, 10_000), (100, 100_000)):
+            data_dir = root / f"x{factor}"
+            if factor == 1:
+                knowledge, roster = None, None
+            else:
+                knowledge, roster = generate(data_dir, knowledge_factor=10, agreements=roster_size)
+            env = base_env(root / f"cache{factor}")
+            if knowledge:
+                env["AGENCYREF_DATA"], env["AGENCYREF_ROSTER"] = str(knowledge), str(roster)
+            call = [SCRIPT, "jurisdiction", "TX", "--format", "json"]
+            cold = []
+            for _ in range(3):
+                shutil.rmtree(env["AGENCYREF_CACHE_DIR"], ignore_errors=True)
+                cold.append(run_once(call, env)[0])
+            r = paired(call, FLOOR_TYPER, env, runs)
+            warm = r["call_ms"]
+            base_warm = base_warm or warm
+            label = "shipped data" if factor == 1 else f"knowledge ×10, roster {roster_size:,} agreements"
+            lines.append(f"| {label} | {warm:.0f} ms ({r['ratio']:.2f}× floor) | {warm / base_warm:.2f}× | "
+                         f"{statistics.median(cold) * 1e3:.0f} ms | {r['call_rss_mib']:.1f} MiB |")
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=15, help="runs per call and per floor (default 15)")
+    parser.add_argument("--scale", action="store_true", help="also measure growth to 10x and 100x data")
+    args = parser.parse_args()
+    if not Path(SCRIPT).exists():
+        raise SystemExit(f"agencyref console script not found next to {PY}; install the package first")
+    import typer
+
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+          f"typer {typer.__version__}, {platform.platform()}")
+    print(f"runs per call: {args.runs} (alternating with the floor), medians\n")
+    print("| call | floor | ratio (target ≤ 1.3×) | medians |")
+    print("|---|---|---|---|")
+    for label, floor, ratio, detail in startup(args.runs):
+        flag = "ok" if ratio <= 1.3 else "OVER"
+        print(f"| {label} | `{floor}` | {ratio:.2f}× {flag} | {detail} |")
+    if args.scale:
+        sys.path.insert(0, str(HERE))
+        print()
+        print("\n".join(scale(max(5, args.runs // 2))))
+
+
+if __name__ == "__main__":
+    main()
