@@ -4,7 +4,6 @@ Only this module reads argv and the environment's user-facing switches, writes
 to stdout/stderr, and decides exit codes (see ``main``).
 """
 
-
 import os
 import sys
 from pathlib import Path

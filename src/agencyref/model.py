@@ -6,7 +6,6 @@ Dates are kept as ISO strings (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``)
 because many historical facts are only known to the year.
 """
 
-
 from typing import Annotated, Literal
 
 import msgspec

@@ -21,8 +21,8 @@ from collections.abc import Iterable, Sequence
 
 import msgspec
 
-from agencyref.importers.ice287g import state_code
 from agencyref.model import Agreement, Roster
+from agencyref.usps import state_code
 
 MAX_QUERY = 200  # characters of user text we look at
 MODELS = ("jem", "tfm", "wso")
@@ -159,6 +159,31 @@ class RosterIndex(msgspec.Struct):
                     ids.append(i)
         n = max(len(index.agencies), 1)
         index.idf = {tok: math.log(1 + n / len(ids)) for tok, ids in by_token.items()}
+        return index
+
+    @classmethod
+    def from_names(
+        cls, roster: Roster, agencies: Iterable[tuple[str, str]], counties: Iterable[tuple[str, str]]
+    ) -> RosterIndex:
+        """Name tables only (no agreement lists), from (state, name) and (state, county) rows.
+
+        The compiled roster cache keeps these rows so that a county or agency lookup does not
+        decode every agreement; callers fetch the matching state's agreements afterwards.
+        """
+        index = cls(roster=roster)
+        for state, county in counties:
+            ckey = county_key(county)
+            if ckey and (state, ckey) not in index.county_names:
+                index.county_names[(state, ckey)] = county
+                index.counties_by_key.setdefault(ckey, []).append((state, ckey))
+        for state, name in agencies:
+            toks = tokens(name)
+            index.agencies.append(_AgencyEntry(state, name, " ".join(toks), frozenset(toks)))
+        for i, entry in enumerate(index.agencies):
+            for tok in entry.toks:
+                index.by_token.setdefault(tok, []).append(i)
+        n = max(len(index.agencies), 1)
+        index.idf = {tok: math.log(1 + n / len(ids)) for tok, ids in index.by_token.items()}
         return index
 
     @property
@@ -352,6 +377,43 @@ def find_agencies(
             ranked.append((score, entry.state, entry.name))
     ranked.sort(key=lambda r: (-r[0], r[1], r[2].casefold()))
     return ranked[:limit]
+
+
+# ---- summaries ----------------------------------------------------------------
+
+
+class Summary(msgspec.Struct, frozen=True):
+    """Counts over a set of agreements. Agreements and agencies are counted separately."""
+
+    agreements: int  # participating agreements
+    agencies: int  # distinct participating agencies
+    pending_agreements: int
+    by_model: dict[str, int]
+    by_agency_type: dict[str, int]
+    agencies_by_model: dict[str, int]
+
+
+def summarize(agreements: Iterable[Agreement]) -> Summary:
+    part: list[Agreement] = []
+    pending = 0
+    for a in agreements:
+        if a.status == "participating":
+            part.append(a)
+        else:
+            pending += 1
+    by_model = {m: 0 for m in MODELS}
+    agencies_by_model: dict[str, set[tuple[str, str]]] = {m: set() for m in MODELS}
+    for a in part:
+        by_model[a.model] = by_model.get(a.model, 0) + 1
+        agencies_by_model.setdefault(a.model, set()).add((a.state, a.agency.casefold()))
+    return Summary(
+        agreements=len(part),
+        agencies=distinct_agencies(part),
+        pending_agreements=pending,
+        by_model=by_model,
+        by_agency_type=dict(sorted(Counter(a.agency_type for a in part).items())),
+        agencies_by_model={m: len(v) for m, v in agencies_by_model.items()},
+    )
 
 
 # ---- states -----------------------------------------------------------------

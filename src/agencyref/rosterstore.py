@@ -1,30 +1,99 @@
-"""Open the 287(g) roster in use (user import, override, or bundled), through the cache."""
+"""Open the 287(g) roster in use (user import, override, or bundled) through a compiled cache.
 
-from __future__ import annotations
+The cache splits the agreements by state and keeps precomputed counts and the name tables,
+so `jurisdiction TX` decodes only Texas, `program 287g` decodes no agreement at all, and the
+cost of a call stays flat as the roster grows.
+"""
 
 import datetime as dt
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+import msgspec
+
 from .cache import cached
 from .load import read_bytes, roster_path
-from .model import Roster, Source
+from .model import Agreement, Roster, Source
+from .roster_query import RosterIndex, Summary, summarize
 
 ROSTER_SOURCE_ID = "ice-287g-roster"
+NATIONAL = ""  # key of the nationwide summary
+
+
+class CompiledRoster(msgspec.Struct, frozen=True):
+    as_of: str
+    source_url: str
+    source_files: list[str]
+    states: dict[str, msgspec.Raw]  # state -> encoded list[Agreement], in roster order
+    summaries: dict[str, Summary]  # state (or NATIONAL) -> counts
+    agency_names: list[tuple[str, str]]  # (state, agency as listed), one per agency
+    county_names: list[tuple[str, str]]  # (state, county as listed), one per county
+
+
+def compile_roster(roster: Roster) -> CompiledRoster:
+    by_state: dict[str, list[Agreement]] = {}
+    for a in roster.agreements:
+        by_state.setdefault(a.state, []).append(a)
+    agencies: dict[tuple[str, str], str] = {}
+    counties: dict[tuple[str, str], str] = {}
+    for a in roster.agreements:
+        agencies.setdefault((a.state, a.agency.casefold()), a.agency)
+        if a.county:
+            counties.setdefault((a.state, a.county.casefold()), a.county)
+    summaries = {state: summarize(items) for state, items in by_state.items()}
+    summaries[NATIONAL] = summarize(roster.agreements)
+    return CompiledRoster(
+        as_of=roster.as_of,
+        source_url=roster.source_url,
+        source_files=roster.source_files,
+        states={state: msgspec.Raw(msgspec.msgpack.encode(items)) for state, items in by_state.items()},
+        summaries=summaries,
+        agency_names=[(state, name) for (state, _), name in agencies.items()],
+        county_names=[(state, name) for (state, _), name in counties.items()],
+    )
 
 
 class OpenRoster:
-    def __init__(self, roster: Roster, path: Path, origin: str) -> None:
-        self.roster = roster
+    """The roster in use, decoded state by state on demand."""
+
+    def __init__(self, compiled: CompiledRoster, path: Path, origin: str) -> None:
+        self.compiled = compiled
         self.path = path
         self.origin = origin  # "override", "user" or "bundled"
+        self.as_of = compiled.as_of
+        self._states: dict[str, list[Agreement]] = {}
+
+    def in_state(self, state: str) -> list[Agreement]:
+        if state not in self._states:
+            raw = self.compiled.states.get(state)
+            self._states[state] = msgspec.msgpack.decode(raw, type=list[Agreement]) if raw is not None else []
+        return self._states[state]
+
+    def all_agreements(self) -> list[Agreement]:
+        return [a for state in sorted(self.compiled.states) for a in self.in_state(state)]
 
     @cached_property
-    def index(self) -> Any:
-        from .roster_query import RosterIndex
+    def roster(self) -> Roster:
+        c = self.compiled
+        return Roster(
+            schema_version=1,
+            as_of=c.as_of,
+            source_url=c.source_url,
+            source_files=c.source_files,
+            agreements=self.all_agreements(),
+        )
 
-        return RosterIndex.build(self.roster)
+    def summary(self, state: str = NATIONAL) -> Summary | None:
+        return self.compiled.summaries.get(state)
+
+    @cached_property
+    def index(self) -> RosterIndex:
+        """Name tables for county and agency lookups (no agreements decoded)."""
+        empty = Roster(
+            schema_version=1, as_of=self.as_of, source_url=self.compiled.source_url, source_files=[], agreements=[]
+        )
+        return RosterIndex.from_names(empty, self.compiled.agency_names, self.compiled.county_names)
 
     @property
     def source(self) -> Source:
@@ -33,37 +102,40 @@ class OpenRoster:
             id=ROSTER_SOURCE_ID,
             title="287(g) participating and pending agencies (ICE spreadsheet, as imported by agencyref)",
             publisher="U.S. Immigration and Customs Enforcement",
-            url=self.roster.source_url,
+            url=self.compiled.source_url,
             kind="dataset",
-            published=self.roster.as_of,
+            published=self.as_of,
         )
 
     def age_days(self, today: dt.date | None = None) -> int | None:
         try:
-            as_of = dt.date.fromisoformat(self.roster.as_of)
+            as_of = dt.date.fromisoformat(self.as_of)
         except ValueError:
             return None
         return ((today or dt.date.today()) - as_of).days
 
 
 def open_roster(override: str | None = None) -> OpenRoster:
-    from .roster import decode_roster
-
     path, origin = roster_path(override)
     data = read_bytes(path)
-    roster = cached("roster", data, Roster, lambda: decode_roster(data, str(path)))
-    return OpenRoster(roster, path, origin)
+
+    def build() -> CompiledRoster:
+        from .roster import decode_roster
+
+        return compile_roster(decode_roster(data, str(path)))
+
+    return OpenRoster(cached("roster", data, CompiledRoster, build), path, origin)
 
 
 def roster_summary(override: str | None = None) -> dict[str, Any]:
     opened = open_roster(override)
-    r = opened.roster
-    participating = sum(1 for a in r.agreements if a.status == "participating")
+    total = opened.summary()
     return {
-        "as_of": r.as_of,
-        "source_url": r.source_url,
-        "source_files": r.source_files,
-        "agreements": participating,
-        "pending": len(r.agreements) - participating,
+        "as_of": opened.as_of,
+        "source_url": opened.compiled.source_url,
+        "source_files": opened.compiled.source_files,
+        "agreements": total.agreements if total else 0,
+        "agencies": total.agencies if total else 0,
+        "pending": total.pending_agreements if total else 0,
         "age_days": opened.age_days(),
     }

@@ -42,60 +42,11 @@ Status = Literal["participating", "pending"]
 ModelValue = Literal["jem", "tfm", "wso", "unknown"]
 MoaStatus = Literal["link", "pending", "none"]
 
-# ---- states ---------------------------------------------------------------
-
-STATE_NAMES: dict[str, str] = {
-    "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas",
-    "CA": "California", "CO": "Colorado", "CT": "Connecticut", "DE": "Delaware",
-    "DC": "District of Columbia", "FL": "Florida", "GA": "Georgia", "HI": "Hawaii",
-    "ID": "Idaho", "IL": "Illinois", "IN": "Indiana", "IA": "Iowa", "KS": "Kansas",
-    "KY": "Kentucky", "LA": "Louisiana", "ME": "Maine", "MD": "Maryland",
-    "MA": "Massachusetts", "MI": "Michigan", "MN": "Minnesota", "MS": "Mississippi",
-    "MO": "Missouri", "MT": "Montana", "NE": "Nebraska", "NV": "Nevada",
-    "NH": "New Hampshire", "NJ": "New Jersey", "NM": "New Mexico", "NY": "New York",
-    "NC": "North Carolina", "ND": "North Dakota", "OH": "Ohio", "OK": "Oklahoma",
-    "OR": "Oregon", "PA": "Pennsylvania", "RI": "Rhode Island", "SC": "South Carolina",
-    "SD": "South Dakota", "TN": "Tennessee", "TX": "Texas", "UT": "Utah",
-    "VT": "Vermont", "VA": "Virginia", "WA": "Washington", "WV": "West Virginia",
-    "WI": "Wisconsin", "WY": "Wyoming",
-    "PR": "Puerto Rico", "GU": "Guam", "VI": "U.S. Virgin Islands",
-    "AS": "American Samoa", "MP": "Northern Mariana Islands",
-}  # fmt: skip
-
-_STATE_ALIASES: dict[str, str] = {
-    "washington dc": "DC",
-    "washington d c": "DC",
-    "d c": "DC",
-    "virgin islands": "VI",
-    "us virgin islands": "VI",
-    "u s virgin islands": "VI",
-    "united states virgin islands": "VI",
-    "commonwealth of the northern mariana islands": "MP",
-    "cnmi": "MP",
-    "commonwealth of puerto rico": "PR",
-}
-
-
-def _state_key(text: str) -> str:
-    return " ".join(re.sub(r"[^\w]+", " ", text.casefold().replace(".", "")).split())
-
-
-_STATE_LOOKUP: dict[str, str] = {
-    **{_state_key(name): code for code, name in STATE_NAMES.items()},
-    **{code.casefold(): code for code in STATE_NAMES},
-    **{_state_key(k): v for k, v in _STATE_ALIASES.items()},
-}
-
-
-def state_code(text: object) -> str | None:
-    """USPS code for a state or territory name or code; ``None`` if unknown."""
-    if not isinstance(text, str):
-        return None
-    key = _state_key(text[:MAX_TEXT])
-    if not key:
-        return None
-    return _STATE_LOOKUP.get(key) or _STATE_LOOKUP.get(key.replace(" ", ""))
-
+from ..usps import (  # noqa: E402, F401 - re-exported for callers
+    STATE_NAMES,
+    _state_key,
+    state_code,
+)
 
 # ---- text -------------------------------------------------------------------
 
