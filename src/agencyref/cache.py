@@ -1,19 +1,23 @@
-"""A compiled cache of parsed data files, keyed on their content.
+"""A compiled cache of parsed data files.
 
-Parsing and validating YAML costs far more than decoding msgpack, and every
-shell-loop call or tab completion pays it. The cache file name carries a digest
-of the source bytes, our version and the schema version, and the payload
-repeats the digest, so a cache built from other data or by another version is
-never used. Any failure to read or write is silent: the cache is only a speed-up.
+Parsing and validating YAML costs far more than decoding msgpack, and every shell-loop call
+or tab completion pays it. One cache file per data file (named after its path) holds the
+compiled value, a digest of the source bytes, and the file's stat signature.
+
+- Warm path: the data file's stat signature (size, mtime, ctime, inode) matches, so the data
+  file is not even read; the cost stays flat however large the file grows.
+- Stat changed: the content is hashed; an identical digest reuses the value, anything else
+  rebuilds. A cache written by another version or schema, truncated, corrupt or foreign never
+  decodes into the envelope below, and is rebuilt.
+- Any failure to read or write the cache is silent: it is only a speed-up. Writes are atomic
+  (temporary file + rename), so two processes starting at once never see a half-written file.
 """
-
-from __future__ import annotations
 
 import contextlib
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import msgspec
 
@@ -21,42 +25,61 @@ from . import __version__
 from .model import SCHEMA_VERSION
 from .paths import cache_dir
 
-T = TypeVar("T")
-
-
 try:  # the builtin module: importing hashlib would also load OpenSSL, which costs start-up time
     from _blake2 import blake2b
 except ImportError:  # pragma: no cover - other Pythons
     from hashlib import blake2b
 
+T = TypeVar("T")
+STAMP = f"agencyref {__version__} schema {SCHEMA_VERSION}"
+
 
 def digest(data: bytes) -> str:
-    h = blake2b(data, digest_size=16)
-    h.update(f"{__version__}/{SCHEMA_VERSION}".encode())
-    return h.hexdigest()
+    return blake2b(data, digest_size=16).hexdigest()
 
 
-def cached(kind: str, data: bytes, typ: type[T], build: Callable[[], T]) -> T:
-    """Return ``typ`` decoded from the cache for ``data``, or ``build()`` it and store it."""
+def signature(path: Path) -> list[int]:
+    st = path.stat()
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev]
+
+
+def cache_file(kind: str, path: Path) -> Path:
+    where = blake2b(str(path.resolve()).encode(), digest_size=8).hexdigest()
+    return cache_dir() / f"{kind}-{where}.msgpack"
+
+
+def cached(kind: str, path: Path, typ: type[T], read: Callable[[], bytes], build: Callable[[bytes], T]) -> T:
+    """The compiled value of the data file at ``path``, from the cache or built and stored."""
     if os.environ.get("AGENCYREF_NO_CACHE"):
-        return build()
-    key = digest(data)
-    path = cache_dir() / f"{kind}-{key}.msgpack"
-    envelope = msgspec.defstruct("Envelope", [("key", str), ("value", typ)])
+        return build(read())
+    envelope: Any = msgspec.defstruct(
+        "Envelope", [("stamp", str), ("signature", list[int]), ("digest", str), ("value", typ)], frozen=True
+    )
+    target = cache_file(kind, path)
     try:
-        blob = path.read_bytes()
-        found = msgspec.msgpack.decode(blob, type=envelope)
-        if found.key == key:  # type: ignore[attr-defined]
-            return found.value  # type: ignore[attr-defined, no-any-return]
-    except (OSError, msgspec.DecodeError, msgspec.ValidationError, ValueError):
-        pass  # missing, unreadable, truncated or foreign: rebuild
-    value = build()
-    store(path, msgspec.msgpack.encode(envelope(key, value)), prefix=f"{kind}-")
-    return value
+        sig = signature(path)
+    except OSError:
+        sig = None  # let read() report the problem
+    found = None
+    try:
+        found = msgspec.msgpack.decode(target.read_bytes(), type=envelope)
+    except (OSError, msgspec.DecodeError, msgspec.ValidationError, ValueError, TypeError):
+        pass  # missing, unreadable, truncated, foreign or from another version
+    if found is not None and found.stamp == STAMP and sig is not None and found.signature == sig:
+        return found.value  # type: ignore[no-any-return]
+    data = read()
+    key = digest(data)
+    if found is not None and found.stamp == STAMP and found.digest == key:
+        value = found.value  # same bytes, new stat (e.g. touched or copied): reuse, refresh the signature
+    else:
+        value = build(data)
+    if sig is not None:
+        store(target, msgspec.msgpack.encode(envelope(STAMP, sig, key, value)))
+    return value  # type: ignore[no-any-return]
 
 
-def store(path: Path, blob: bytes, prefix: str) -> None:
-    """Write atomically; drop older caches of the same kind; never raise."""
+def store(path: Path, blob: bytes) -> None:
+    """Write atomically; never raise."""
     tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -66,9 +89,6 @@ def store(path: Path, blob: bytes, prefix: str) -> None:
             fh.write(blob)
         os.replace(tmp, path)
         tmp = None
-        for old in path.parent.glob(f"{prefix}*.msgpack"):
-            if old != path:
-                old.unlink(missing_ok=True)
     except OSError:
         pass
     finally:

@@ -190,8 +190,13 @@ class Knowledge:
 
 def load_knowledge(override: str | None = None) -> Knowledge:
     path = knowledge_path(override)
-    data = read_bytes(path)
-    compiled = cached("kb", data, CompiledKnowledge, lambda: compile_knowledge(parse_knowledge(data, str(path))))
+    compiled = cached(
+        "kb",
+        path,
+        CompiledKnowledge,
+        lambda: read_bytes(path),
+        lambda data: compile_knowledge(parse_knowledge(data, str(path))),
+    )
     return Knowledge(compiled, path)
 
 

@@ -117,14 +117,13 @@ class OpenRoster:
 
 def open_roster(override: str | None = None) -> OpenRoster:
     path, origin = roster_path(override)
-    data = read_bytes(path)
 
-    def build() -> CompiledRoster:
+    def build(data: bytes) -> CompiledRoster:
         from .roster import decode_roster
 
         return compile_roster(decode_roster(data, str(path)))
 
-    return OpenRoster(cached("roster", data, CompiledRoster, build), path, origin)
+    return OpenRoster(cached("roster", path, CompiledRoster, lambda: read_bytes(path), build), path, origin)
 
 
 def roster_summary(override: str | None = None) -> dict[str, Any]:

@@ -252,7 +252,7 @@ def _county_document(
         a for a in _filtered(opened.in_state(state), model, agency_type) if a.county and county_key(a.county) == key
     ]
     cite = _citations(k, opened)
-    blocks = [
+    blocks: list[Any] = [
         _summary_block(f"{county}, {state}", summarize(agreements), opened, cite),
         _agreement_table(agreements, "Agencies in this county"),
     ]
@@ -277,7 +277,7 @@ def _agency_document(
         a for a in opened.in_state(state) if a.agency.casefold() == folded and (model is None or a.model == model)
     ]
     cite = _citations(k, opened)
-    blocks = [
+    blocks: list[Any] = [
         _summary_block(f"{agency}, {state}", summarize(agreements), opened, cite),
         _agreement_table(agreements, "Agreements"),
     ]
