@@ -61,21 +61,19 @@ def cached(kind: str, path: Path, typ: type[T], read: Callable[[], bytes], build
     except OSError:
         sig = None  # let read() report the problem
     found = None
-    try:
+    # Missing, unreadable, truncated, foreign or from another version: rebuild.
+    with contextlib.suppress(OSError, msgspec.DecodeError, msgspec.ValidationError, ValueError, TypeError):
         found = msgspec.msgpack.decode(target.read_bytes(), type=envelope)
-    except (OSError, msgspec.DecodeError, msgspec.ValidationError, ValueError, TypeError):
-        pass  # missing, unreadable, truncated, foreign or from another version
     if found is not None and found.stamp == STAMP and sig is not None and found.signature == sig:
         return found.value  # type: ignore[no-any-return]
     data = read()
     key = digest(data)
-    if found is not None and found.stamp == STAMP and found.digest == key:
-        value = found.value  # same bytes, new stat (e.g. touched or copied): reuse, refresh the signature
-    else:
-        value = build(data)
+    # Same bytes under a new stat (touched, copied): reuse the value and refresh the signature.
+    same = found is not None and found.stamp == STAMP and found.digest == key
+    value: T = found.value if (found is not None and same) else build(data)
     if sig is not None:
         store(target, msgspec.msgpack.encode(envelope(STAMP, sig, key, value)))
-    return value  # type: ignore[no-any-return]
+    return value
 
 
 def store(path: Path, blob: bytes) -> None:

@@ -6,7 +6,7 @@ csv, json or yaml text. Commands never format text for one output alone.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import msgspec
@@ -61,8 +61,9 @@ Block = Heading | Paragraph | Fields | Table | Bullets | BarChart
 class Citations(msgspec.Struct):
     """Numbers sources in order of first use, as footnotes are numbered."""
 
-    known: dict[str, m.Source]
+    known: Mapping[str, m.Source]
     order: list[str] = msgspec.field(default_factory=list)
+    extra: dict[str, m.Source] = msgspec.field(default_factory=dict)  # sources not in the knowledge file
 
     def cite(self, ids: Iterable[str]) -> tuple[int, ...]:
         out = []
@@ -80,7 +81,13 @@ class Citations(msgspec.Struct):
 
     @property
     def sources(self) -> list[m.Source]:
-        return [self.known[s] for s in self.order if s in self.known]
+        out = []
+        for sid in self.order:
+            if sid in self.extra:
+                out.append(self.extra[sid])
+            elif sid in self.known:
+                out.append(self.known[sid])
+        return out
 
 
 def source_dict(s: m.Source) -> dict[str, Any]:

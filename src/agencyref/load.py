@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator, Mapping
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -60,7 +61,8 @@ class CompiledKnowledge(msgspec.Struct, frozen=True):
     """
 
     meta: m.Meta
-    sections: dict[str, msgspec.Raw]
+    sections: dict[str, msgspec.Raw]  # every section but sources
+    sources: dict[str, msgspec.Raw]  # one entry per source id, in file order: a call decodes only those it cites
     names: list[tuple[str, str, str, str]]
 
 
@@ -68,7 +70,8 @@ def compile_knowledge(kb: m.KnowledgeBase) -> CompiledKnowledge:
     encode = msgspec.msgpack.encode
     return CompiledKnowledge(
         meta=kb.meta,
-        sections={name: msgspec.Raw(encode(getattr(kb, name))) for name in SECTIONS},
+        sections={name: msgspec.Raw(encode(getattr(kb, name))) for name in SECTIONS if name != "sources"},
+        sources={s.id: msgspec.Raw(encode(s)) for s in kb.sources},
         names=build_names(kb).rows(),
     )
 
@@ -96,19 +99,47 @@ _SECTION_TYPES: dict[str, Any] = {
 }
 
 
+class SourceMap(Mapping[str, m.Source]):
+    """Sources by id, each decoded the first time it is looked up."""
+
+    def __init__(self, raw: dict[str, msgspec.Raw]) -> None:
+        self._raw = raw
+        self._decoded: dict[str, m.Source] = {}
+
+    def __getitem__(self, sid: str) -> m.Source:
+        found = self._decoded.get(sid)
+        if found is None:
+            found = self._decoded[sid] = msgspec.msgpack.decode(self._raw[sid], type=m.Source)
+        return found
+
+    def __contains__(self, sid: object) -> bool:
+        return sid in self._raw
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+
 class Sections:
     """The knowledge base's sections, each decoded on first use."""
 
     def __init__(self, compiled: CompiledKnowledge) -> None:
         self.meta = compiled.meta
         self._raw = compiled.sections
+        self._raw_sources = compiled.sources
 
     def _decode(self, name: str) -> Any:
         return msgspec.msgpack.decode(self._raw[name], type=_SECTION_TYPES[name])
 
     @cached_property
     def sources(self) -> list[m.Source]:
-        return self._decode("sources")  # type: ignore[no-any-return]
+        return list(self._sources.values())
+
+    @cached_property
+    def _sources(self) -> SourceMap:
+        return SourceMap(self._raw_sources)
 
     @cached_property
     def agencies(self) -> list[m.Agency]:
@@ -143,9 +174,9 @@ class Knowledge:
         self.kb = Sections(compiled)
         self.path = path
 
-    @cached_property
-    def sources(self) -> dict[str, m.Source]:
-        return {s.id: s for s in self.kb.sources}
+    @property
+    def sources(self) -> Mapping[str, m.Source]:
+        return self.kb._sources
 
     @cached_property
     def agencies(self) -> dict[str, m.Agency]:

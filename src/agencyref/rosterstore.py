@@ -5,7 +5,6 @@ so `jurisdiction TX` decodes only Texas, `program 287g` decodes no agreement at 
 cost of a call stays flat as the roster grows.
 """
 
-import datetime as dt
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -107,7 +106,9 @@ class OpenRoster:
             published=self.as_of,
         )
 
-    def age_days(self, today: dt.date | None = None) -> int | None:
+    def age_days(self, today: "dt.date | None" = None) -> int | None:
+        import datetime as dt
+
         try:
             as_of = dt.date.fromisoformat(self.as_of)
         except ValueError:

@@ -37,15 +37,23 @@ _STATE_ALIASES: dict[str, str] = {
 }
 
 
+_NON_WORD = re.compile(r"[^\w]+")
+
+
 def _state_key(text: str) -> str:
-    return " ".join(re.sub(r"[^\w]+", " ", text.casefold().replace(".", "")).split())
+    return " ".join(_NON_WORD.sub(" ", text.casefold().replace(".", "")).split())
 
 
-_STATE_LOOKUP: dict[str, str] = {
-    **{_state_key(name): code for code, name in STATE_NAMES.items()},
-    **{code.casefold(): code for code in STATE_NAMES},
-    **{_state_key(k): v for k, v in _STATE_ALIASES.items()},
-}
+_STATE_LOOKUP: dict[str, str] = {}
+
+
+def _lookup() -> dict[str, str]:
+    # Built on first use: most calls never need it.
+    if not _STATE_LOOKUP:
+        _STATE_LOOKUP.update({_state_key(name): code for code, name in STATE_NAMES.items()})
+        _STATE_LOOKUP.update({code.casefold(): code for code in STATE_NAMES})
+        _STATE_LOOKUP.update({_state_key(k): v for k, v in _STATE_ALIASES.items()})
+    return _STATE_LOOKUP
 
 
 def state_code(text: object) -> str | None:
@@ -55,4 +63,5 @@ def state_code(text: object) -> str | None:
     key = _state_key(text[:MAX_TEXT])
     if not key:
         return None
-    return _STATE_LOOKUP.get(key) or _STATE_LOOKUP.get(key.replace(" ", ""))
+    table = _lookup()
+    return table.get(key) or table.get(key.replace(" ", ""))

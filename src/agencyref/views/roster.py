@@ -80,10 +80,10 @@ def _meta(opened: OpenRoster) -> dict[str, Any]:
 
 
 def _citations(k: Knowledge, opened: OpenRoster | None) -> Citations:
-    known = dict(k.sources)
+    cite = Citations(k.sources)
     if opened:
-        known[ROSTER_SOURCE_ID] = opened.source
-    return Citations(known)
+        cite.extra[ROSTER_SOURCE_ID] = opened.source
+    return cite
 
 
 def state_counts(opened: OpenRoster, model: str | None = None, agency_type: str | None = None) -> list[StateCount]:
@@ -111,7 +111,7 @@ def program_roster_blocks(
     """The participation computed from ICE's list, shown beside the sourced figures."""
     if opened is None:
         return [], {}
-    cite.known[ROSTER_SOURCE_ID] = opened.source
+    cite.extra[ROSTER_SOURCE_ID] = opened.source
     total = summarize([a for a in opened.all_agreements() if a.model == model]) if model else opened.summary()
     assert total is not None
     ranking = state_counts(opened, model)[:10]
@@ -221,7 +221,7 @@ def _state_document(
     if state is not None:
         blocks, data, cite = state_profile(k, state)
         if opened:
-            cite.known[ROSTER_SOURCE_ID] = opened.source
+            cite.extra[ROSTER_SOURCE_ID] = opened.source
     else:
         cite = _citations(k, opened)
         blocks = [Bullets([Cell("No statewide laws are recorded in agencyref's knowledge file for this place.")])]
