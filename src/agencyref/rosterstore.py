@@ -7,7 +7,10 @@ cost of a call stays flat as the roster grows.
 
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import datetime
 
 import msgspec
 
@@ -106,7 +109,7 @@ class OpenRoster:
             published=self.as_of,
         )
 
-    def age_days(self, today: "dt.date | None" = None) -> int | None:
+    def age_days(self, today: "datetime.date | None" = None) -> int | None:
         import datetime as dt
 
         try:
