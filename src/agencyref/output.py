@@ -35,12 +35,15 @@ def _color_wanted(stream: TextIO, color: str) -> bool:
     return stream.isatty() and os.environ.get("TERM") != "dumb"
 
 
+UNBOUNDED = 10_000
+
+
 def console_width(stream: TextIO) -> int | None:
     """None lets Rich measure the terminal; piped output is never wrapped at 80 columns."""
     columns = os.environ.get("COLUMNS", "")
     if columns.isdigit() and int(columns) > 0:
         return int(columns)
-    return None if stream.isatty() else 10_000
+    return None if stream.isatty() else UNBOUNDED
 
 
 def emit(doc: Document, fmt: str, *, data_as_of: str = "", notice: str = "", color: str = "auto") -> None:
@@ -61,15 +64,20 @@ def emit(doc: Document, fmt: str, *, data_as_of: str = "", notice: str = "", col
         from .render.markdown import to_markdown
 
         out.write(to_markdown(doc, notice))
+    elif not _color_wanted(out, color) and console_width(out) == UNBOUNDED:
+        from .render.plain import to_plain  # piped and uncoloured: no need for Rich at all
+
+        out.write(to_plain(doc))
     else:
         from rich.console import Console
 
         from .render.table import to_renderable
 
         colored = _color_wanted(out, color)
+        width = console_width(out)
         console = Console(
             file=out,
-            width=console_width(out),
+            width=width,
             force_terminal=colored,
             no_color=not colored,
             highlight=False,
@@ -77,7 +85,7 @@ def emit(doc: Document, fmt: str, *, data_as_of: str = "", notice: str = "", col
             markup=False,
             soft_wrap=False,
         )
-        console.print(to_renderable(doc))
+        console.print(to_renderable(doc, wrap=width != UNBOUNDED))
     out.flush()
 
 

@@ -19,7 +19,7 @@ def _text(cell: Cell) -> Text:
     return text
 
 
-def _block(block: object) -> RenderableType:
+def _block(block: object, wrap: bool) -> RenderableType:
     if isinstance(block, Heading):
         return Text(block.text, style="bold underline" if block.level == 1 else "bold")
     if isinstance(block, Paragraph):
@@ -29,7 +29,7 @@ def _block(block: object) -> RenderableType:
             box=box.SIMPLE, show_header=False, title=block.title or None, title_justify="left", pad_edge=False
         )
         grid.add_column(style="bold", no_wrap=True)
-        grid.add_column(overflow="fold")
+        grid.add_column(overflow="fold", no_wrap=not wrap)
         for label, cell in block.rows:
             grid.add_row(label, _text(cell))
         return grid
@@ -37,7 +37,7 @@ def _block(block: object) -> RenderableType:
         table = RichTable(box=box.SIMPLE_HEAD, title=block.title or None, title_justify="left", title_style="bold")
         for i, column in enumerate(block.columns):
             first = block.row_labels and i == 0
-            table.add_column(column, style="bold" if first else None, no_wrap=first, overflow="fold")
+            table.add_column(column, style="bold" if first else None, no_wrap=first or not wrap, overflow="fold")
         for row in block.rows:
             table.add_row(*(_text(c) for c in row))
         return table
@@ -55,7 +55,7 @@ def _block(block: object) -> RenderableType:
         table.add_column(no_wrap=True)
         table.add_column(justify="right", no_wrap=True)
         table.add_column(no_wrap=True)
-        table.add_column(overflow="fold")
+        table.add_column(overflow="fold", no_wrap=not wrap)
         top = max((v for _, v, _ in block.rows), default=0) or 1
         for label, value, extra in block.rows:
             bar = "█" * max(1 if value else 0, round(BAR_WIDTH * value / top))
@@ -64,10 +64,11 @@ def _block(block: object) -> RenderableType:
     raise TypeError(f"unknown block {block!r}")
 
 
-def to_renderable(doc: Document) -> RenderableType:
+def to_renderable(doc: Document, wrap: bool = True) -> RenderableType:
+    """``wrap=False`` when the width is unbounded (piped output): skips Rich's line wrapping work."""
     parts: list[RenderableType] = [Text(doc.title, style="bold")]
     for block in doc.blocks:
-        parts += [Text(""), _block(block)]
+        parts += [Text(""), _block(block, wrap)]
     for note in doc.notes:
         parts.append(Text(note, style="italic"))
     if doc.sources:
