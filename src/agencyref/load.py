@@ -63,7 +63,7 @@ class CompiledKnowledge(msgspec.Struct, frozen=True):
     meta: m.Meta
     sections: dict[str, msgspec.Raw]  # every section but sources
     sources: dict[str, msgspec.Raw]  # one entry per source id, in file order: a call decodes only those it cites
-    names: list[tuple[str, str, str, str]]
+    names: msgspec.Raw  # NameIndex.table(), decoded untyped on first lookup
 
 
 def compile_knowledge(kb: m.KnowledgeBase) -> CompiledKnowledge:
@@ -72,7 +72,7 @@ def compile_knowledge(kb: m.KnowledgeBase) -> CompiledKnowledge:
         meta=kb.meta,
         sections={name: msgspec.Raw(encode(getattr(kb, name))) for name in SECTIONS if name != "sources"},
         sources={s.id: msgspec.Raw(encode(s)) for s in kb.sources},
-        names=build_names(kb).rows(),
+        names=msgspec.Raw(encode(build_names(kb).table())),
     )
 
 
@@ -204,7 +204,7 @@ class Knowledge:
 
     @cached_property
     def names(self) -> NameIndex:
-        return NameIndex.from_rows(self.compiled.names)
+        return NameIndex.from_table(msgspec.msgpack.decode(self.compiled.names))
 
     def label(self, key: str) -> str:
         """Display name of any agency, component, program, term or state key."""

@@ -248,3 +248,14 @@ class Roster(Record, frozen=True, kw_only=True):
     source_url: str
     source_files: list[str]
     agreements: list[Agreement]
+
+
+class Summary(Record, frozen=True, kw_only=True):
+    """Counts over a set of agreements. Agreements and agencies are counted separately."""
+
+    agreements: int  # participating agreements
+    agencies: int  # distinct participating agencies
+    pending_agreements: int
+    by_model: dict[str, int]
+    by_agency_type: dict[str, int]
+    agencies_by_model: dict[str, int]

@@ -49,35 +49,41 @@ class Entry(msgspec.Struct, frozen=True):
 
 
 class NameIndex:
-    """Maps every normalized name to the entries it names."""
+    """Maps every normalized name to the entries it names.
+
+    Entries are kept as plain ``[kind, key, label]`` lists so that the compiled cache can hand
+    over its table as decoded, without building an object per name on every call.
+    """
 
     def __init__(self, entries: Iterable[tuple[Entry, Iterable[str]]] = ()) -> None:
-        self._by_name: dict[str, list[Entry]] = {}
+        self._by_name: dict[str, list[list[str]]] = {}
         for entry, names in entries:
+            row = [entry.kind, entry.key, entry.label]
             for name in (entry.key, entry.label, *names):
                 norm = normalize(name)
                 if norm:
-                    self._add(norm, entry)
+                    bucket = self._by_name.setdefault(norm, [])
+                    if row not in bucket:
+                        bucket.append(row)
 
-    def _add(self, norm: str, entry: Entry) -> None:
-        bucket = self._by_name.setdefault(norm, [])
-        if entry not in bucket:
-            bucket.append(entry)
-
-    def rows(self) -> list[tuple[str, str, str, str]]:
-        """Plain rows (normalized name, kind, key, label) for the compiled cache."""
-        return [(norm, e.kind, e.key, e.label) for norm, entries in self._by_name.items() for e in entries]
+    def table(self) -> dict[str, list[list[str]]]:
+        """The plain table, for the compiled cache."""
+        return self._by_name
 
     @classmethod
-    def from_rows(cls, rows: Iterable[tuple[str, str, str, str]]) -> NameIndex:
+    def from_table(cls, table: dict[str, list[list[str]]]) -> NameIndex:
         index = cls()
-        for norm, kind, key, label in rows:
-            index._add(norm, Entry(kind, key, label))
+        index._by_name = table
         return index
+
+    def _entries(self) -> Iterable[tuple[str, Entry]]:
+        for norm, rows in self._by_name.items():
+            for kind, key, label in rows:
+                yield norm, Entry(kind, key, label)
 
     def lookup(self, name: str, kinds: Iterable[str]) -> list[Entry]:
         allowed = set(kinds)
-        return [e for e in self._by_name.get(normalize(name), []) if e.kind in allowed]
+        return [Entry(k, key, label) for k, key, label in self._by_name.get(normalize(name), []) if k in allowed]
 
     def resolve(self, name: str, kinds: Iterable[str], what: str) -> Entry:
         kinds = tuple(kinds)
@@ -94,10 +100,9 @@ class NameIndex:
             return []
         allowed = set(kinds)
         candidates: dict[str, str] = {}
-        for norm_name, entries in self._by_name.items():
-            for e in entries:
-                if e.kind in allowed:
-                    candidates.setdefault(norm_name, e.key)
+        for norm_name, e in self._entries():
+            if e.kind in allowed:
+                candidates.setdefault(norm_name, e.key)
         matches = difflib.get_close_matches(norm, list(candidates), n=n * 3, cutoff=0.6)
         # Also offer entries whose names contain what was typed ("marshal" -> usms).
         if len(norm) >= 3:
@@ -112,5 +117,5 @@ class NameIndex:
     def names_for(self, kinds: Iterable[str]) -> list[str]:
         """Keys of every entry of these kinds (for shell completion)."""
         allowed = set(kinds)
-        keys = {e.key for entries in self._by_name.values() for e in entries if e.kind in allowed}
+        keys = {e.key for _, e in self._entries() if e.kind in allowed}
         return sorted(keys)

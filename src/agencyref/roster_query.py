@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 
 import msgspec
 
-from agencyref.model import Agreement, Roster
+from agencyref.model import Agreement, Roster, Summary
 from agencyref.usps import state_code
 
 MAX_QUERY = 200  # characters of user text we look at
@@ -380,17 +380,6 @@ def find_agencies(
 
 
 # ---- summaries ----------------------------------------------------------------
-
-
-class Summary(msgspec.Struct, frozen=True):
-    """Counts over a set of agreements. Agreements and agencies are counted separately."""
-
-    agreements: int  # participating agreements
-    agencies: int  # distinct participating agencies
-    pending_agreements: int
-    by_model: dict[str, int]
-    by_agency_type: dict[str, int]
-    agencies_by_model: dict[str, int]
 
 
 def summarize(agreements: Iterable[Agreement]) -> Summary:

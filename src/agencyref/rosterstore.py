@@ -16,8 +16,10 @@ import msgspec
 
 from .cache import cached
 from .load import read_bytes, roster_path
-from .model import Agreement, Roster, Source
-from .roster_query import RosterIndex, Summary, summarize
+from .model import Agreement, Roster, Source, Summary
+
+if TYPE_CHECKING:
+    from .roster_query import RosterIndex
 
 ROSTER_SOURCE_ID = "ice-287g-roster"
 NATIONAL = ""  # key of the nationwide summary
@@ -29,11 +31,12 @@ class CompiledRoster(msgspec.Struct, frozen=True):
     source_files: list[str]
     states: dict[str, msgspec.Raw]  # state -> encoded list[Agreement], in roster order
     summaries: dict[str, Summary]  # state (or NATIONAL) -> counts
-    agency_names: list[tuple[str, str]]  # (state, agency as listed), one per agency
-    county_names: list[tuple[str, str]]  # (state, county as listed), one per county
+    names: msgspec.Raw  # {"agencies": [[state, agency]...], "counties": [[state, county]...]}, for lookups
 
 
 def compile_roster(roster: Roster) -> CompiledRoster:
+    from .roster_query import summarize
+
     by_state: dict[str, list[Agreement]] = {}
     for a in roster.agreements:
         by_state.setdefault(a.state, []).append(a)
@@ -51,8 +54,14 @@ def compile_roster(roster: Roster) -> CompiledRoster:
         source_files=roster.source_files,
         states={state: msgspec.Raw(msgspec.msgpack.encode(items)) for state, items in by_state.items()},
         summaries=summaries,
-        agency_names=[(state, name) for (state, _), name in agencies.items()],
-        county_names=[(state, name) for (state, _), name in counties.items()],
+        names=msgspec.Raw(
+            msgspec.msgpack.encode(
+                {
+                    "agencies": [(state, name) for (state, _), name in agencies.items()],
+                    "counties": [(state, name) for (state, _), name in counties.items()],
+                }
+            )
+        ),
     )
 
 
@@ -90,12 +99,15 @@ class OpenRoster:
         return self.compiled.summaries.get(state)
 
     @cached_property
-    def index(self) -> RosterIndex:
+    def index(self) -> "RosterIndex":
         """Name tables for county and agency lookups (no agreements decoded)."""
+        from .roster_query import RosterIndex
+
+        names = msgspec.msgpack.decode(self.compiled.names)
         empty = Roster(
             schema_version=1, as_of=self.as_of, source_url=self.compiled.source_url, source_files=[], agreements=[]
         )
-        return RosterIndex.from_names(empty, self.compiled.agency_names, self.compiled.county_names)
+        return RosterIndex.from_names(empty, map(tuple, names["agencies"]), map(tuple, names["counties"]))
 
     @property
     def source(self) -> Source:

@@ -7,9 +7,9 @@ import msgspec
 from ..document import BarChart, Bullets, Cell, Citations, Document, Fields, Table
 from ..errors import AmbiguousNameError, NoResultsError, NotFoundError
 from ..load import Knowledge
-from ..model import Agreement
+from ..model import Agreement, Summary
 from ..names import Entry
-from ..roster_query import MODELS, StateCount, Summary, county_key, summarize, tokens
+from ..roster_query import MODELS, StateCount, county_key, summarize, tokens
 from ..rosterstore import NATIONAL, ROSTER_SOURCE_ID, OpenRoster
 
 MODEL_NAMES = {"jem": "Jail Enforcement Model", "tfm": "Task Force Model", "wso": "Warrant Service Officer"}
