@@ -31,7 +31,25 @@ except ImportError:  # pragma: no cover - other Pythons
     from hashlib import blake2b
 
 T = TypeVar("T")
-STAMP = f"agencyref {__version__} schema {SCHEMA_VERSION}"
+# Modules whose code decides what a cache file holds. Their stat signature is part of the stamp,
+# so a cache written by other code (another release, or a working copy mid-edit) is rebuilt
+# rather than misread, without anyone having to remember to bump a number.
+_LAYOUT_MODULES = ("model.py", "load.py", "rosterstore.py", "names.py", "cache.py")
+
+
+def _stamp() -> str:
+    here = Path(__file__).parent
+    parts = [f"agencyref {__version__} schema {SCHEMA_VERSION}"]
+    for name in _LAYOUT_MODULES:
+        try:
+            st = (here / name).stat()
+            parts.append(f"{st.st_size}:{st.st_mtime_ns}")
+        except OSError:
+            parts.append("?")
+    return " ".join(parts)
+
+
+STAMP = _stamp()
 
 
 def digest(data: bytes) -> str:

@@ -6,7 +6,7 @@ import os
 from collections.abc import Iterator, Mapping
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import msgspec
 
@@ -50,28 +50,42 @@ def parse_knowledge(data: bytes, file: str, strict: bool = False) -> m.Knowledge
     return kb
 
 
-SECTIONS = ("sources", "agencies", "programs", "matters", "states", "terms", "events")
-
-
 class CompiledKnowledge(msgspec.Struct, frozen=True):
-    """What the cache holds: each section encoded on its own, and the name index as plain rows.
+    """What the cache holds: every record encoded on its own, keyed, plus the name table.
 
-    A call decodes only the sections it reads (``compare`` never decodes the states or the
-    timeline), and name lookups need no section at all.
+    A call decodes only the records it reads: `program 287g` decodes one program and the
+    sources it cites, not the other programs, states or timeline.
     """
 
     meta: m.Meta
-    sections: dict[str, msgspec.Raw]  # every section but sources
-    sources: dict[str, msgspec.Raw]  # one entry per source id, in file order: a call decodes only those it cites
+    records: dict[str, dict[str, msgspec.Raw]]  # section -> key -> encoded record, in file order
+    events: msgspec.Raw  # the timeline, read as a whole
     names: msgspec.Raw  # NameIndex.table(), decoded untyped on first lookup
+
+
+def _record_key(section: str, record: Any) -> str:
+    return str(record.id if section == "sources" else record.code if section == "states" else record.key)
+
+
+KEYED: dict[str, Any] = {
+    "sources": m.Source,
+    "agencies": m.Agency,
+    "programs": m.Program,
+    "matters": m.Matter,
+    "states": m.State,
+    "terms": m.Term,
+}
 
 
 def compile_knowledge(kb: m.KnowledgeBase) -> CompiledKnowledge:
     encode = msgspec.msgpack.encode
+    records = {
+        section: {_record_key(section, r): msgspec.Raw(encode(r)) for r in getattr(kb, section)} for section in KEYED
+    }
     return CompiledKnowledge(
         meta=kb.meta,
-        sections={name: msgspec.Raw(encode(getattr(kb, name))) for name in SECTIONS if name != "sources"},
-        sources={s.id: msgspec.Raw(encode(s)) for s in kb.sources},
+        records=records,
+        events=msgspec.Raw(encode(kb.events)),
         names=msgspec.Raw(encode(build_names(kb).table())),
     )
 
@@ -88,32 +102,24 @@ def build_names(kb: m.KnowledgeBase) -> NameIndex:
     return NameIndex(entries)
 
 
-_SECTION_TYPES: dict[str, Any] = {
-    "sources": list[m.Source],
-    "agencies": list[m.Agency],
-    "programs": list[m.Program],
-    "matters": list[m.Matter],
-    "states": list[m.State],
-    "terms": list[m.Term],
-    "events": list[m.Event],
-}
+V = TypeVar("V")
 
 
-class SourceMap(Mapping[str, m.Source]):
-    """Sources by id, each decoded the first time it is looked up."""
+class LazyRecords(Mapping[str, V]):
+    """Records by key, each decoded the first time it is looked up."""
 
-    def __init__(self, raw: dict[str, msgspec.Raw]) -> None:
+    def __init__(self, raw: dict[str, msgspec.Raw], typ: type[V]) -> None:
         self._raw = raw
-        self._decoded: dict[str, m.Source] = {}
+        self._type = typ
+        self._decoded: dict[str, V] = {}
 
-    def __getitem__(self, sid: str) -> m.Source:
-        found = self._decoded.get(sid)
-        if found is None:
-            found = self._decoded[sid] = msgspec.msgpack.decode(self._raw[sid], type=m.Source)
-        return found
+    def __getitem__(self, key: str) -> V:
+        if key not in self._decoded:
+            self._decoded[key] = msgspec.msgpack.decode(self._raw[key], type=self._type)
+        return self._decoded[key]
 
-    def __contains__(self, sid: object) -> bool:
-        return sid in self._raw
+    def __contains__(self, key: object) -> bool:
+        return key in self._raw
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._raw)
@@ -123,84 +129,59 @@ class SourceMap(Mapping[str, m.Source]):
 
 
 class Sections:
-    """The knowledge base's sections, each decoded on first use."""
+    """The knowledge base's sections as lists, in file order, decoded on first use."""
 
-    def __init__(self, compiled: CompiledKnowledge) -> None:
-        self.meta = compiled.meta
-        self._raw = compiled.sections
-        self._raw_sources = compiled.sources
-
-    def _decode(self, name: str) -> Any:
-        return msgspec.msgpack.decode(self._raw[name], type=_SECTION_TYPES[name])
+    def __init__(self, k: Knowledge) -> None:
+        self.meta = k.compiled.meta
+        self._k = k
 
     @cached_property
     def sources(self) -> list[m.Source]:
-        return list(self._sources.values())
-
-    @cached_property
-    def _sources(self) -> SourceMap:
-        return SourceMap(self._raw_sources)
+        return list(self._k.sources.values())
 
     @cached_property
     def agencies(self) -> list[m.Agency]:
-        return self._decode("agencies")  # type: ignore[no-any-return]
+        return list(self._k.agencies.values())
 
     @cached_property
     def programs(self) -> list[m.Program]:
-        return self._decode("programs")  # type: ignore[no-any-return]
+        return list(self._k.programs.values())
 
     @cached_property
     def matters(self) -> list[m.Matter]:
-        return self._decode("matters")  # type: ignore[no-any-return]
+        return list(self._k.matters.values())
 
     @cached_property
     def states(self) -> list[m.State]:
-        return self._decode("states")  # type: ignore[no-any-return]
+        return list(self._k.states.values())
 
     @cached_property
     def terms(self) -> list[m.Term]:
-        return self._decode("terms")  # type: ignore[no-any-return]
+        return list(self._k.terms.values())
 
     @cached_property
     def events(self) -> list[m.Event]:
-        return self._decode("events")  # type: ignore[no-any-return]
+        return msgspec.msgpack.decode(self._k.compiled.events, type=list[m.Event])
 
 
 class Knowledge:
-    """The loaded knowledge base plus lookup tables built on first use."""
+    """The loaded knowledge base: records by key (decoded lazily), lists, and the name index."""
 
     def __init__(self, compiled: CompiledKnowledge, path: Path) -> None:
         self.compiled = compiled
-        self.kb = Sections(compiled)
         self.path = path
-
-    @property
-    def sources(self) -> Mapping[str, m.Source]:
-        return self.kb._sources
-
-    @cached_property
-    def agencies(self) -> dict[str, m.Agency]:
-        return {a.key: a for a in self.kb.agencies}
+        records = compiled.records
+        self.sources: Mapping[str, m.Source] = LazyRecords(records["sources"], m.Source)
+        self.agencies: Mapping[str, m.Agency] = LazyRecords(records["agencies"], m.Agency)
+        self.programs: Mapping[str, m.Program] = LazyRecords(records["programs"], m.Program)
+        self.matters: Mapping[str, m.Matter] = LazyRecords(records["matters"], m.Matter)
+        self.states: Mapping[str, m.State] = LazyRecords(records["states"], m.State)
+        self.terms: Mapping[str, m.Term] = LazyRecords(records["terms"], m.Term)
+        self.kb = Sections(self)
 
     @cached_property
     def components(self) -> dict[str, tuple[m.Agency, m.Component]]:
         return {c.key: (a, c) for a in self.kb.agencies for c in a.components}
-
-    @cached_property
-    def programs(self) -> dict[str, m.Program]:
-        return {p.key: p for p in self.kb.programs}
-
-    @cached_property
-    def matters(self) -> dict[str, m.Matter]:
-        return {x.key: x for x in self.kb.matters}
-
-    @cached_property
-    def terms(self) -> dict[str, m.Term]:
-        return {t.key: t for t in self.kb.terms}
-
-    @cached_property
-    def states(self) -> dict[str, m.State]:
-        return {s.code: s for s in self.kb.states}
 
     @cached_property
     def names(self) -> NameIndex:
