@@ -1,3 +1,3 @@
-from agencyref.cli import main
+from agencyref._entry import run
 
-main()
+run()

@@ -504,8 +504,11 @@ def validate(
     ] = False,
 ) -> None:
     """Check a knowledge file: YAML, types, references, unique names. Exit 3 with file:line for each problem."""
+    import gc
+
     from .load import knowledge_path, parse_knowledge, read_bytes
 
+    gc.enable()  # a knowledge file can be large; see _entry.py
     target = path or knowledge_path(SETTINGS.data)
     kb = parse_knowledge(read_bytes(target), str(target), strict=strict)
     n = len(kb.agencies) + len(kb.programs) + len(kb.matters) + len(kb.states) + len(kb.terms) + len(kb.events)
@@ -549,6 +552,9 @@ def import_287g(
     from .roster import decode_roster, write_roster_atomic
     from .rosterstore import open_roster
 
+    import gc
+
+    gc.enable()  # spreadsheets are large; see _entry.py
     chosen = choose_format(fmt, as_json)
     if chosen not in ("table", "json"):
         raise UsageError("import-287g reports as a table (on stderr) or as JSON (--format json)")
