@@ -58,8 +58,14 @@ def paired(call: list[str], floor: list[str], env: dict[str, str], runs: int) ->
             rss[name].append(m)
     call_t, floor_t = statistics.median(times["call"]), statistics.median(times["floor"])
     call_m, floor_m = statistics.median(rss["call"]), statistics.median(rss["floor"])
-    return {"call_ms": call_t * 1e3, "floor_ms": floor_t * 1e3, "ratio": call_t / floor_t,
-            "call_rss_mib": call_m / 1024, "floor_rss_mib": floor_m / 1024, "rss_ratio": call_m / floor_m}
+    return {
+        "call_ms": call_t * 1e3,
+        "floor_ms": floor_t * 1e3,
+        "ratio": call_t / floor_t,
+        "call_rss_mib": call_m / 1024,
+        "floor_rss_mib": floor_m / 1024,
+        "rss_ratio": call_m / floor_m,
+    }
 
 
 def base_env(cache: Path) -> dict[str, str]:
@@ -76,10 +82,34 @@ def startup(runs: int) -> list[tuple[str, str, float, str]]:
         env = base_env(Path(tmp))
         complete = dict(env, _AGENCYREF_COMPLETE="complete_bash", COMP_WORDS="agencyref compare ", COMP_CWORD="2")
         cases = [
-            ("compare ice police --format json", [SCRIPT, "compare", "ice", "police", "--format", "json"], FLOOR_TYPER, env, "import typer"),
-            ("compare ice police (table)", [SCRIPT, "compare", "ice", "police"], FLOOR_TABLE, env, "import typer, rich.console, rich.table"),
-            ("program 287g --format json", [SCRIPT, "program", "287g", "--format", "json"], FLOOR_TYPER, env, "import typer"),
-            ("jurisdiction TX --format json", [SCRIPT, "jurisdiction", "TX", "--format", "json"], FLOOR_TYPER, env, "import typer"),
+            (
+                "compare ice police --format json",
+                [SCRIPT, "compare", "ice", "police", "--format", "json"],
+                FLOOR_TYPER,
+                env,
+                "import typer",
+            ),
+            (
+                "compare ice police (table)",
+                [SCRIPT, "compare", "ice", "police"],
+                FLOOR_TABLE,
+                env,
+                "import typer, rich.console, rich.table",
+            ),
+            (
+                "program 287g --format json",
+                [SCRIPT, "program", "287g", "--format", "json"],
+                FLOOR_TYPER,
+                env,
+                "import typer",
+            ),
+            (
+                "jurisdiction TX --format json",
+                [SCRIPT, "jurisdiction", "TX", "--format", "json"],
+                FLOOR_TYPER,
+                env,
+                "import typer",
+            ),
             ("complete `agencyref compare <TAB>`", [SCRIPT], FLOOR_TYPER, complete, "import typer"),
         ]
         memory = None
@@ -89,39 +119,53 @@ def startup(runs: int) -> list[tuple[str, str, float, str]]:
             if memory is None:
                 memory = r
         assert memory is not None
-        rows.append(("peak memory, compare ice police --format json", "import typer", memory["rss_ratio"],
-                     f"{memory['call_rss_mib']:.1f} MiB vs {memory['floor_rss_mib']:.1f} MiB"))
+        rows.append(
+            (
+                "peak memory, compare ice police --format json",
+                "import typer",
+                memory["rss_ratio"],
+                f"{memory['call_rss_mib']:.1f} MiB vs {memory['floor_rss_mib']:.1f} MiB",
+            )
+        )
     return rows
 
 
 def scale(runs: int) -> list[str]:
+    """How `jurisdiction TX --format json` grows with the data: warm time, cache rebuild, peak memory."""
     from generate import generate  # benchmarks/generate.py
 
-    lines = ["| data | warm `jurisdiction TX --json` | vs 1× | first run after change (cache rebuild) | peak memory |",
-             "|---|---|---|---|---|"]
+    lines = [
+        "| data | warm `jurisdiction TX --json` | vs shipped | cache rebuild (first run after a change) | peak memory warm / rebuild |",
+        "|---|---|---|---|---|",
+    ]
     base_warm = None
+    cases = [
+        ("shipped data (knowledge 1×, 858 agreements)", 1, None, False),
+        ("knowledge 10×, roster 10,000 agreements", 10, 10_000, False),
+        ("knowledge 10×, roster 100,000 agreements", 10, 100_000, False),
+        ("knowledge 10×, roster 100,000, Texas grown in proportion", 10, 100_000, True),
+    ]
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        for factor, roster_size in ((1, None), (10, 10_000), (100, 100_000)):
-            data_dir = root / f"x{factor}"
-            if factor == 1:
-                knowledge, roster = None, None
-            else:
-                knowledge, roster = generate(data_dir, knowledge_factor=10, agreements=roster_size)
-            env = base_env(root / f"cache{factor}")
-            if knowledge:
+        for n, (label, factor, agreements, grow_texas) in enumerate(cases):
+            env = base_env(root / f"cache{n}")
+            if agreements:
+                knowledge, roster = generate(root / f"data{n}", factor, agreements, grow_texas)
                 env["AGENCYREF_DATA"], env["AGENCYREF_ROSTER"] = str(knowledge), str(roster)
             call = [SCRIPT, "jurisdiction", "TX", "--format", "json"]
-            cold = []
+            cold, cold_rss = [], []
             for _ in range(3):
                 shutil.rmtree(env["AGENCYREF_CACHE_DIR"], ignore_errors=True)
-                cold.append(run_once(call, env)[0])
+                t, m = run_once(call, env)
+                cold.append(t)
+                cold_rss.append(m)
             r = paired(call, FLOOR_TYPER, env, runs)
             warm = r["call_ms"]
             base_warm = base_warm or warm
-            label = "shipped data" if factor == 1 else f"knowledge ×10, roster {roster_size:,} agreements"
-            lines.append(f"| {label} | {warm:.0f} ms ({r['ratio']:.2f}× floor) | {warm / base_warm:.2f}× | "
-                         f"{statistics.median(cold) * 1e3:.0f} ms | {r['call_rss_mib']:.1f} MiB |")
+            lines.append(
+                f"| {label} | {warm:.0f} ms ({r['ratio']:.2f}× floor) | {warm / base_warm:.2f}× | "
+                f"{statistics.median(cold) * 1e3:.0f} ms | {r['call_rss_mib']:.0f} / {max(cold_rss) / 1024:.0f} MiB |"
+            )
     return lines
 
 
@@ -134,8 +178,10 @@ def main() -> None:
         raise SystemExit(f"agencyref console script not found next to {PY}; install the package first")
     import typer
 
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-          f"typer {typer.__version__}, {platform.platform()}")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"typer {typer.__version__}, {platform.platform()}"
+    )
     print(f"runs per call: {args.runs} (alternating with the floor), medians\n")
     print("| call | floor | ratio (target ≤ 1.3×) | medians |")
     print("|---|---|---|---|")

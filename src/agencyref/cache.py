@@ -88,7 +88,12 @@ def cached(kind: str, path: Path, typ: type[T], read: Callable[[], bytes], build
     key = digest(data)
     # Same bytes under a new stat (touched, copied): reuse the value and refresh the signature.
     same = found is not None and found.stamp == STAMP and found.digest == key
-    value: T = found.value if (found is not None and same) else build(data)
+    if found is not None and same:
+        value: T = found.value
+    else:
+        found = None  # drop a stale value before building a new one: large files need the memory
+        value = build(data)
+    del data
     if sig is not None:
         store(target, msgspec.msgpack.encode(envelope(STAMP, sig, key, value)))
     return value

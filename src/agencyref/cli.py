@@ -546,13 +546,13 @@ def import_287g(
     as_json: JsonOpt = False,
 ) -> None:
     """Import ICE's 287(g) spreadsheet into the roster: report counts, warnings and what changed."""
+    import gc
+
     from .importers.ice287g import diff_rosters, diff_to_dict, import_sheets, report_to_dict
     from .load import read_bytes
     from .paths import ROSTER_FILE, user_data_dir
     from .roster import decode_roster, write_roster_atomic
     from .rosterstore import open_roster
-
-    import gc
 
     gc.enable()  # spreadsheets are large; see _entry.py
     chosen = choose_format(fmt, as_json)

@@ -12,12 +12,26 @@ import contextlib
 import os
 import re
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import msgspec
 
 from agencyref.errors import DataError, Problem
-from agencyref.model import Roster
+from agencyref.model import Agreement, PartialDate, Record, Roster
+
+HEADER_LINES = 6  # lines before the first agreement in an encoded roster
+
+
+class RosterFile(Record, frozen=True, kw_only=True):
+    """The roster file with its agreements still undecoded, for reading a large file in chunks."""
+
+    schema_version: int
+    as_of: PartialDate
+    source_url: str
+    source_files: list[str]
+    agreements: list[msgspec.Raw]
+
 
 _encoder = msgspec.json.Encoder()
 _BYTE_POS = re.compile(r"\(byte (\d+)\)")
@@ -39,24 +53,58 @@ def encode_roster(roster: Roster) -> bytes:
     return b"".join(parts)
 
 
+def _problem(file: str, exc: msgspec.ValidationError, offset: int = 0) -> DataError:
+    """A validation error located as file:line (one agreement per line) and path."""
+    message, path, line = str(exc), "", None
+    if m := _JSON_PATH.search(message):
+        path = m[1]
+        message = message[: m.start()]
+    if idx := re.match(r"\$(?:\.agreements)?\[(\d+)\]", path):
+        n = int(idx[1]) + offset
+        path = f"$.agreements[{n}]" + path[idx.end() :]
+        line = HEADER_LINES + n + 1
+    return DataError([Problem(file, line, path, message)])
+
+
+def iter_agreements(data: bytes, file: str, chunk: int = 5000) -> tuple[RosterFile, Iterator[list[Agreement]]]:
+    """The header, and the validated agreements a chunk at a time (bounded memory for big rosters)."""
+    try:
+        head = msgspec.json.decode(data, type=RosterFile)
+    except msgspec.ValidationError as exc:
+        raise _problem(file, exc) from exc
+    except msgspec.DecodeError as exc:
+        raise _decode_problem(file, data, exc) from exc
+
+    def chunks() -> Iterator[list[Agreement]]:
+        raws = head.agreements
+        for start in range(0, len(raws), chunk):
+            blob = b"[" + b",".join(bytes(r) for r in raws[start : start + chunk]) + b"]"
+            try:
+                yield msgspec.json.decode(blob, type=list[Agreement])
+            except msgspec.ValidationError as exc:
+                raise _problem(file, exc, offset=start) from exc
+
+    return head, chunks()
+
+
 def decode_roster(data: bytes, file: str) -> Roster:
     """Parse and validate a roster file; problems come back as :class:`DataError`."""
     try:
         return msgspec.json.decode(data, type=Roster)
     except msgspec.ValidationError as exc:
-        message = str(exc)
-        path = ""
-        if m := _JSON_PATH.search(message):
-            path = m[1]
-            message = message[: m.start()]
-        raise DataError([Problem(file, None, path, message)]) from exc
+        raise _problem(file, exc) from exc
     except msgspec.DecodeError as exc:
-        message = str(exc)
-        line: int | None = None
-        if m := _BYTE_POS.search(message):
-            pos = min(int(m[1]), len(data))
-            line = data.count(b"\n", 0, pos) + 1
-        raise DataError([Problem(file, line, "", message)]) from exc
+        raise _decode_problem(file, data, exc) from exc
+
+
+def _decode_problem(file: str, data: bytes, exc: msgspec.DecodeError) -> DataError:
+    """Malformed JSON, located by the byte offset msgspec reports."""
+    message = str(exc)
+    line: int | None = None
+    if m := _BYTE_POS.search(message):
+        pos = min(int(m[1]), len(data))
+        line = data.count(b"\n", 0, pos) + 1
+    return DataError([Problem(file, line, "", message)])
 
 
 def write_roster_atomic(roster: Roster, path: Path) -> None:

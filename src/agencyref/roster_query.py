@@ -382,27 +382,68 @@ def find_agencies(
 # ---- summaries ----------------------------------------------------------------
 
 
-def summarize(agreements: Iterable[Agreement]) -> Summary:
-    part: list[Agreement] = []
-    pending = 0
-    for a in agreements:
-        if a.status == "participating":
-            part.append(a)
-        else:
-            pending += 1
-    by_model = {m: 0 for m in MODELS}
-    agencies_by_model: dict[str, set[tuple[str, str]]] = {m: set() for m in MODELS}
-    for a in part:
-        by_model[a.model] = by_model.get(a.model, 0) + 1
-        agencies_by_model.setdefault(a.model, set()).add((a.state, a.agency.casefold()))
+class SummaryBuilder:
+    """Counts agreements one at a time (so a large roster need not sit in memory at once)."""
+
+    def __init__(self) -> None:
+        self.agreements = 0
+        self.pending = 0
+        self.names: dict[tuple[str, str], str] = {}  # (state, folded name) -> name as listed, any status
+        self.agencies: set[tuple[str, str]] = set()  # participating agencies
+        self.by_model = dict.fromkeys(MODELS, 0)
+        self.by_type: Counter[str] = Counter()
+        self.agencies_by_model: dict[str, set[tuple[str, str]]] = {m: set() for m in MODELS}
+
+    def add(self, a: Agreement) -> None:
+        agency = (a.state, a.agency.casefold())
+        self.names.setdefault(agency, a.agency)
+        if a.status != "participating":
+            self.pending += 1
+            return
+        self.agreements += 1
+        self.agencies.add(agency)
+        self.by_model[a.model] = self.by_model.get(a.model, 0) + 1
+        self.by_type[a.agency_type] += 1
+        self.agencies_by_model.setdefault(a.model, set()).add(agency)
+
+    def result(self) -> Summary:
+        return Summary(
+            agreements=self.agreements,
+            agencies=len(self.agencies),
+            pending_agreements=self.pending,
+            by_model=dict(self.by_model),
+            by_agency_type=dict(sorted(self.by_type.items())),
+            agencies_by_model={m: len(v) for m, v in self.agencies_by_model.items()},
+        )
+
+
+def combine(summaries: Iterable[Summary]) -> Summary:
+    """Sum of per-state summaries (agencies are per state, so their counts add up too)."""
+    total = SummaryBuilder().result()
+    by_model, by_type, agencies_by_model = Counter(total.by_model), Counter[str](), Counter(total.agencies_by_model)
+    agreements = agencies = pending = 0
+    for s in summaries:
+        agreements += s.agreements
+        agencies += s.agencies
+        pending += s.pending_agreements
+        by_model.update(s.by_model)
+        by_type.update(s.by_agency_type)
+        agencies_by_model.update(s.agencies_by_model)
     return Summary(
-        agreements=len(part),
-        agencies=distinct_agencies(part),
+        agreements=agreements,
+        agencies=agencies,
         pending_agreements=pending,
-        by_model=by_model,
-        by_agency_type=dict(sorted(Counter(a.agency_type for a in part).items())),
-        agencies_by_model={m: len(v) for m, v in agencies_by_model.items()},
+        by_model=dict(by_model),
+        by_agency_type=dict(sorted(by_type.items())),
+        agencies_by_model=dict(agencies_by_model),
     )
+
+
+def summarize(agreements: Iterable[Agreement]) -> Summary:
+    builder = SummaryBuilder()
+    for a in agreements:
+        builder.add(a)
+    return builder.result()
 
 
 # ---- states -----------------------------------------------------------------

@@ -34,34 +34,53 @@ class CompiledRoster(msgspec.Struct, frozen=True):
     names: msgspec.Raw  # {"agencies": [[state, agency]...], "counties": [[state, county]...]}, for lookups
 
 
-def compile_roster(roster: Roster) -> CompiledRoster:
-    from .roster_query import summarize
+def _msgpack_array(count: int, items: bytes) -> bytes:
+    """A msgpack array header for ``count`` items followed by their concatenated encodings."""
+    if count < 16:
+        header = bytes([0x90 | count])
+    elif count < 2**16:
+        header = b"\xdc" + count.to_bytes(2, "big")
+    else:
+        header = b"\xdd" + count.to_bytes(4, "big")
+    return header + items
 
-    by_state: dict[str, list[Agreement]] = {}
-    for a in roster.agreements:
-        by_state.setdefault(a.state, []).append(a)
-    agencies: dict[tuple[str, str], str] = {}
+
+def compile_roster(data: bytes, file: str) -> CompiledRoster:
+    """Validate a roster file a chunk at a time and split it by state, with counts and name lists.
+
+    Memory stays near the size of the file: agreements are re-encoded into one growing buffer
+    per state as each chunk is validated, and only per-agency keys are kept for the counts.
+    """
+    from .roster import iter_agreements
+    from .roster_query import SummaryBuilder, combine
+
+    head, chunks = iter_agreements(data, file)
+    encode = msgspec.msgpack.encode
+    buffers: dict[str, bytearray] = {}
+    counts: dict[str, int] = {}
+    builders: dict[str, SummaryBuilder] = {}
     counties: dict[tuple[str, str], str] = {}
-    for a in roster.agreements:
-        agencies.setdefault((a.state, a.agency.casefold()), a.agency)
-        if a.county:
-            counties.setdefault((a.state, a.county.casefold()), a.county)
-    summaries = {state: summarize(items) for state, items in by_state.items()}
-    summaries[NATIONAL] = summarize(roster.agreements)
+    for chunk in chunks:
+        for a in chunk:
+            buffers.setdefault(a.state, bytearray()).extend(encode(a))
+            counts[a.state] = counts.get(a.state, 0) + 1
+            builders.setdefault(a.state, SummaryBuilder()).add(a)
+            if a.county:
+                counties.setdefault((a.state, a.county.casefold()), a.county)
+    summaries = {state: b.result() for state, b in builders.items()}
+    summaries[NATIONAL] = combine(summaries.values())
+    agencies = [(state, name) for b in builders.values() for (state, _), name in b.names.items()]
+    names = {"agencies": agencies, "counties": [(state, name) for (state, _), name in counties.items()]}
+    states = {}
+    for state in list(buffers):
+        states[state] = msgspec.Raw(_msgpack_array(counts[state], bytes(buffers.pop(state))))
     return CompiledRoster(
-        as_of=roster.as_of,
-        source_url=roster.source_url,
-        source_files=roster.source_files,
-        states={state: msgspec.Raw(msgspec.msgpack.encode(items)) for state, items in by_state.items()},
+        as_of=head.as_of,
+        source_url=head.source_url,
+        source_files=head.source_files,
+        states=states,
         summaries=summaries,
-        names=msgspec.Raw(
-            msgspec.msgpack.encode(
-                {
-                    "agencies": [(state, name) for (state, _), name in agencies.items()],
-                    "counties": [(state, name) for (state, _), name in counties.items()],
-                }
-            )
-        ),
+        names=msgspec.Raw(encode(names)),
     )
 
 
@@ -135,9 +154,7 @@ def open_roster(override: str | None = None) -> OpenRoster:
     path, origin = roster_path(override)
 
     def build(data: bytes) -> CompiledRoster:
-        from .roster import decode_roster
-
-        return compile_roster(decode_roster(data, str(path)))
+        return compile_roster(data, str(path))
 
     return OpenRoster(cached("roster", path, CompiledRoster, lambda: read_bytes(path), build), path, origin)
 
