@@ -132,8 +132,6 @@ def startup(runs: int) -> list[tuple[str, str, float, str]]:
 
 def scale(runs: int) -> list[str]:
     """How `jurisdiction TX --format json` grows with the data: warm time, cache rebuild, peak memory."""
-    from generate import generate  # benchmarks/generate.py
-
     lines = [
         "| data | warm `jurisdiction TX --json` | vs shipped | cache rebuild (first run after a change) | peak memory warm / rebuild |",
         "|---|---|---|---|---|",
@@ -150,8 +148,20 @@ def scale(runs: int) -> list[str]:
         for n, (label, factor, agreements, grow_texas) in enumerate(cases):
             env = base_env(root / f"cache{n}")
             if agreements:
-                knowledge, roster = generate(root / f"data{n}", factor, agreements, grow_texas)
-                env["AGENCYREF_DATA"], env["AGENCYREF_ROSTER"] = str(knowledge), str(roster)
+                # In a child process, so that this one stays small (see main()).
+                out = root / f"data{n}"
+                args = [
+                    PY,
+                    str(HERE / "generate.py"),
+                    str(out),
+                    "--knowledge-factor",
+                    str(factor),
+                    "--agreements",
+                    str(agreements),
+                ] + (["--grow-texas"] if grow_texas else [])
+                subprocess.run(args, check=True, stdout=subprocess.DEVNULL)
+                env["AGENCYREF_DATA"] = str(out / "agencies-big.yaml")
+                env["AGENCYREF_ROSTER"] = str(out / f"roster-{agreements}.json")
             call = [SCRIPT, "jurisdiction", "TX", "--format", "json"]
             cold, cold_rss = [], []
             for _ in range(3):
@@ -189,7 +199,6 @@ def main() -> None:
         flag = "ok" if ratio <= 1.3 else "OVER"
         print(f"| {label} | `{floor}` | {ratio:.2f}× {flag} | {detail} |")
     if args.scale:
-        sys.path.insert(0, str(HERE))
         print()
         print("\n".join(scale(max(5, args.runs // 2))))
 

@@ -660,6 +660,11 @@ def app_for(args: list[str]) -> typer.Typer:
 
 
 def main(argv: list[str] | None = None) -> None:
+    """Run the app and exit with its code (see ``run``)."""
+    sys.exit(run(argv))
+
+
+def run(argv: list[str] | None = None) -> int:
     """Run the app and map every outcome to an exit code; no traceback reaches a user."""
     code = 0
     args = sys.argv[1:] if argv is None else argv
@@ -702,7 +707,7 @@ def main(argv: list[str] | None = None) -> None:
         sys.stdout.flush()
     except BrokenPipeError:
         _silence_stdout()
-    sys.exit(code)
+    return code
 
 
 def _silence_stdout() -> None:
