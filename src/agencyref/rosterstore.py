@@ -62,9 +62,14 @@ def compile_roster(data: bytes, file: str) -> CompiledRoster:
     counties: dict[tuple[str, str], str] = {}
     for chunk in chunks:
         for a in chunk:
-            buffers.setdefault(a.state, bytearray()).extend(encode(a))
-            counts[a.state] = counts.get(a.state, 0) + 1
-            builders.setdefault(a.state, SummaryBuilder()).add(a)
+            builder = builders.get(a.state)
+            if builder is None:
+                builder = builders[a.state] = SummaryBuilder()
+                buffers[a.state] = bytearray()
+                counts[a.state] = 0
+            buffers[a.state] += encode(a)
+            counts[a.state] += 1
+            builder.add(a)
             if a.county:
                 counties.setdefault((a.state, a.county.casefold()), a.county)
     summaries = {state: b.result() for state, b in builders.items()}

@@ -233,9 +233,10 @@ def check_references(kb: m.KnowledgeBase, file: str, root: yaml.Node | None) -> 
         for j, ref in enumerate(e.concerns):
             expect(("events", i, "concerns", j), ref, anything, "entry")
 
+    known_sources = set(source_ids)
     for path, ids in _cited(kb):
         for j, sid in enumerate(ids):
-            expect((*path, "sources", j), sid, set(source_ids), "source id")
+            expect((*path, "sources", j), sid, known_sources, "source id")
     return c.problems
 
 
