@@ -55,7 +55,14 @@ class BarChart(msgspec.Struct, frozen=True):
     unit: str = ""
 
 
-Block = Heading | Paragraph | Fields | Table | Bullets | BarChart
+class Timeline(msgspec.Struct, frozen=True):
+    """Dated entries, oldest first, drawn as a timeline grouped by year."""
+
+    rows: Sequence[tuple[str, str, Cell]]  # date, title, what happened
+    title: str = ""
+
+
+Block = Heading | Paragraph | Fields | Table | Bullets | BarChart | Timeline
 
 
 class Citations(msgspec.Struct):

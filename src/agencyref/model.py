@@ -74,6 +74,7 @@ class Figure(Record, frozen=True, kw_only=True):
     value: float
     unit: Text
     as_of: PartialDate
+    model: ModelKey | None = None  # set when the figure counts one 287(g) model only
     sources: SourceIds
     note: str | None = None
 

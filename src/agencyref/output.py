@@ -46,47 +46,79 @@ def console_width(stream: TextIO) -> int | None:
     return None if stream.isatty() else UNBOUNDED
 
 
-def emit(doc: Document, fmt: str, *, data_as_of: str = "", notice: str = "", color: str = "auto") -> None:
+def render(doc: Document, fmt: str, *, data_as_of: str = "", notice: str = "", color: str = "auto") -> str:
+    """The document as the text stdout should receive."""
     out = sys.stdout
     if fmt == "json":
         from .render.data import to_json
 
-        out.write(to_json(doc, data_as_of))
-    elif fmt == "yaml":
+        return to_json(doc, data_as_of)
+    if fmt == "yaml":
         from .render.data import to_yaml
 
-        out.write(to_yaml(doc, data_as_of))
-    elif fmt == "csv":
+        return to_yaml(doc, data_as_of)
+    if fmt == "csv":
         from .render.csv_ import to_csv
 
-        out.write(to_csv(doc))
-    elif fmt == "markdown":
+        return to_csv(doc)
+    if fmt == "markdown":
         from .render.markdown import to_markdown
 
-        out.write(to_markdown(doc, notice))
-    elif not _color_wanted(out, color) and console_width(out) == UNBOUNDED:
+        return to_markdown(doc, notice)
+    colored = _color_wanted(out, color)
+    width = console_width(out)
+    if not colored and width == UNBOUNDED:
         from .render.plain import to_plain  # piped and uncoloured: no need for Rich at all
 
-        out.write(to_plain(doc))
-    else:
-        from rich.console import Console
+        return to_plain(doc)
+    import io
+    import shutil
 
-        from .render.table import to_renderable
+    from rich.console import Console
 
-        colored = _color_wanted(out, color)
-        width = console_width(out)
-        console = Console(
-            file=out,
-            width=width,
-            force_terminal=colored,
-            no_color=not colored,
-            highlight=False,
-            emoji=False,
-            markup=False,
-            soft_wrap=False,
-        )
-        console.print(to_renderable(doc, wrap=width != UNBOUNDED))
-    out.flush()
+    from .render.table import to_renderable
+
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer,
+        width=width or shutil.get_terminal_size().columns,
+        force_terminal=colored,
+        no_color=not colored,
+        highlight=False,
+        emoji=False,
+        markup=False,
+        soft_wrap=False,
+    )
+    console.print(to_renderable(doc, wrap=width != UNBOUNDED))
+    return buffer.getvalue()
+
+
+def emit(
+    doc: Document, fmt: str, *, data_as_of: str = "", notice: str = "", color: str = "auto", pager: bool | None = None
+) -> None:
+    """Write the document to stdout, through a pager when it is long and stdout is a terminal."""
+    text = render(doc, fmt, data_as_of=data_as_of, notice=notice, color=color)
+    if pager is not False and sys.stdout.isatty() and _page(text, forced=pager is True):
+        return
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
+def _page(text: str, forced: bool) -> bool:
+    """Show ``text`` in $AGENCYREF_PAGER / $PAGER (default ``less -FIRX``); False if not paged."""
+    import shutil
+
+    if not forced and text.count("\n") < shutil.get_terminal_size().lines:
+        return False
+    import shlex
+    import subprocess
+
+    command = os.environ.get("AGENCYREF_PAGER") or os.environ.get("PAGER") or "less -FIRX"
+    try:
+        subprocess.run(shlex.split(command), input=text, text=True, check=False)
+    except (OSError, ValueError):
+        return False  # no such pager: print instead
+    return True
 
 
 def error(message: str) -> None:

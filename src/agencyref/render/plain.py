@@ -5,7 +5,7 @@ row stays on one line and nothing depends on a terminal width (the convention of
 tldr clients and clig.dev). Rich draws the same document at a terminal.
 """
 
-from ..document import BarChart, Bullets, Cell, Document, Fields, Heading, Paragraph, Table
+from ..document import BarChart, Bullets, Cell, Document, Fields, Heading, Paragraph, Table, Timeline
 
 BAR_WIDTH = 40
 
@@ -51,6 +51,13 @@ def to_plain(doc: Document) -> str:
                 for label, v, extra in block.rows
             ]
             out += _columns(None, rows)
+        elif isinstance(block, Timeline):
+            year = ""
+            for date, title, cell in block.rows:
+                if date[:4] != year:
+                    year = date[:4]
+                    out.append(year)
+                out.append(f"  {date:<10}  {title} — {_text(cell)}")
     out += doc.notes
     if doc.sources:
         out += ["", "Sources"]

@@ -7,7 +7,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table as RichTable
 from rich.text import Text
 
-from ..document import BarChart, Bullets, Cell, Document, Fields, Heading, Paragraph, Table
+from ..document import BarChart, Bullets, Cell, Document, Fields, Heading, Paragraph, Table, Timeline
 
 BAR_WIDTH = 40
 
@@ -61,6 +61,21 @@ def _block(block: object, wrap: bool) -> RenderableType:
             bar = "█" * max(1 if value else 0, round(BAR_WIDTH * value / top))
             table.add_row(label, f"{value:,.0f}", Text(bar, style="cyan"), Text(extra, style="dim"))
         return table
+    if isinstance(block, Timeline):
+        grid = RichTable(box=None, show_header=False, pad_edge=False, title=block.title or None, title_justify="left")
+        grid.add_column(no_wrap=True, style="dim")
+        grid.add_column(no_wrap=True, style="cyan")
+        grid.add_column(overflow="fold", no_wrap=not wrap)
+        year = ""
+        for date, title, cell in block.rows:
+            if date[:4] != year:
+                year = date[:4]
+                grid.add_row(Text(year, style="bold"), "┃", "")
+            line = Text(title, style="bold")
+            line.append(" — ")
+            line.append_text(_text(cell))
+            grid.add_row(date[5:] or "", "●", line)
+        return grid
     raise TypeError(f"unknown block {block!r}")
 
 

@@ -42,7 +42,9 @@ def _variant_rows(cite: Citations, variants: list[m.Variant]) -> list[list[Cell]
 
 
 def participation_chart(figures: list[m.Figure], unit: str) -> BarChart:
-    rows = [(f.as_of, f.value, f"{f.label}") for f in sorted(figures, key=lambda f: f.as_of) if f.unit == unit]
+    rows = [
+        (f.as_of, f.value, f.label) for f in sorted(figures, key=lambda f: f.as_of) if f.unit == unit and not f.model
+    ]
     return BarChart(rows, title=f"Participation over time ({unit})", unit=unit)
 
 

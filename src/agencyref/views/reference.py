@@ -7,7 +7,7 @@ from typing import Any
 import msgspec
 
 from .. import model as m
-from ..document import Bullets, Cell, Citations, Document, Fields, Paragraph, Table, source_dict
+from ..document import Bullets, Cell, Citations, Document, Fields, Paragraph, Table, Timeline, source_dict
 from ..load import Knowledge
 from ..query import Hit
 
@@ -40,10 +40,10 @@ def term(k: Knowledge, t: m.Term) -> Document:
 
 def timeline(k: Knowledge, events: list[m.Event], title: str) -> Document:
     cite = Citations(k.sources)
-    rows = [[Cell(e.date), Cell(e.title), cite.cell(e.summary, e.sources)] for e in events]
+    rows = [(e.date, e.title, cite.cell(e.summary, e.sources)) for e in events]
     data = {"events": [msgspec.to_builtins(e) for e in events]}
-    table = Table(["date", "event", "what happened"], rows, row_labels=True)
-    return Document("timeline", title, [table], data, cite.sources, csv=Table(["date", "event", "summary"], rows))
+    csv = Table(["date", "event", "summary"], [[Cell(d), Cell(t), c] for d, t, c in rows])
+    return Document("timeline", title, [Timeline(rows)], data, cite.sources, csv=csv)
 
 
 def search_results(query: str, hits: list[Hit]) -> Document:
@@ -129,35 +129,57 @@ def coverage(k: Knowledge) -> dict[str, int]:
     }
 
 
+def _dated_figures(k: Knowledge) -> list[tuple[str, str, str, str]]:
+    """(entry, figure, value, as-of) for every count in the knowledge file, newest first."""
+    rows = [(a.key, f.label, f"{f.value:,.0f} {f.unit}", f.as_of) for a in k.kb.agencies for f in a.size]
+    rows += [(p.key, f.label, f"{f.value:,.0f} {f.unit}", f.as_of) for p in k.kb.programs for f in p.participation]
+    return sorted(rows, key=lambda r: r[3], reverse=True)
+
+
 def info(k: Knowledge, roster: dict[str, Any] | None, version: str) -> Document:
     counts = coverage(k)
+    newest_source = max((s.date or "" for s in k.kb.sources), default="")
+    newest_event = max((e.date for e in k.kb.events), default="")
     fields = [
         ("Version", Cell(version)),
         ("Knowledge file", Cell(str(k.path))),
         ("Knowledge as of", Cell(k.kb.meta.data_as_of)),
         ("Schema version", Cell(str(k.kb.meta.schema_version))),
+        ("Newest source date", Cell(newest_source or "—")),
+        ("Newest timeline event", Cell(newest_event or "—")),
     ]
     if roster:
+        age = roster.get("age_days")
         fields += [
             ("287(g) roster", Cell(f"{roster['path']} ({roster['origin']})")),
-            ("Roster as of", Cell(str(roster.get("as_of", "—")))),
-            ("Roster agreements", Cell(str(roster.get("agreements", "—")))),
+            (
+                "Roster as of (ICE list)",
+                Cell(f"{roster.get('as_of', '—')}" + (f" ({age} days ago)" if age is not None else "")),
+            ),
+            (
+                "Roster agreements",
+                Cell(f"{roster.get('agreements', '—')} participating, {roster.get('pending', '—')} pending"),
+            ),
+            ("Roster agencies", Cell(str(roster.get("agencies", "—")))),
         ]
-    newest = max((s.date or "" for s in k.kb.sources), default="")
-    fields.append(("Newest source date", Cell(newest or "—")))
+    figures = _dated_figures(k)
     rows = [[Cell(name), Cell(str(n))] for name, n in counts.items()]
+    figure_rows = [[Cell(e), Cell(label), Cell(value), Cell(as_of)] for e, label, value, as_of in figures]
     data = {
         "version": version,
         "knowledge_file": str(k.path),
         "data_as_of": k.kb.meta.data_as_of,
-        "newest_source_date": newest,
+        "newest_source_date": newest_source,
+        "newest_event_date": newest_event,
         "coverage": counts,
         "roster": roster,
+        "dated_figures": [
+            {"entry": e, "label": label, "value": value, "as_of": as_of} for e, label, value, as_of in figures
+        ],
     }
-    return Document(
-        "info",
-        "agencyref",
-        [Fields(fields), Table(["entries", "count"], rows, title="Coverage")],
-        data,
-        csv=Table(["entries", "count"], rows),
-    )
+    blocks: list[Any] = [
+        Fields(fields),
+        Table(["entries", "count"], rows, title="Coverage"),
+        Table(["entry", "figure", "value", "as of"], figure_rows, title="Every dated figure (newest first)"),
+    ]
+    return Document("info", "agencyref", blocks, data, csv=Table(["entries", "count"], rows))

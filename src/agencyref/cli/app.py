@@ -1,0 +1,162 @@
+"""The Typer app, its global options, and what every command shares: loading, output, completion.
+
+Only the ``cli`` package reads argv and the user-facing environment switches, writes to
+stdout/stderr, and decides exit codes.
+"""
+
+import os
+import sys
+from typing import Annotated, Any
+
+import typer
+
+from .. import __version__
+from ..errors import AgencyrefError, UsageError
+from ..output import choose_format, emit, note
+
+EPILOG_HINT = "Formats: table (default), json, yaml, csv, markdown. Exit codes: 0 ok, 1 not found, 2 usage, 3 bad data, 4 internal."
+
+app = typer.Typer(
+    name="agencyref",
+    help="Who does what in U.S. law enforcement where immigration and local policing meet. Offline, sourced, dated.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog=EPILOG_HINT,
+)
+
+
+class Settings:
+    """Global options, set once by the root callback."""
+
+    def __init__(self) -> None:
+        self.data: str | None = None
+        self.roster: str | None = None
+        self.quiet = False
+        self.color = "auto"
+        self.pager: bool | None = None  # None: page long output at a terminal
+
+
+SETTINGS = Settings()
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"agencyref {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    data: Annotated[
+        str | None,
+        typer.Option(
+            "--data", metavar="PATH", help="Knowledge file to use instead of the bundled one (env AGENCYREF_DATA)."
+        ),
+    ] = None,
+    roster: Annotated[
+        str | None, typer.Option("--roster", metavar="PATH", help="287(g) roster file to use (env AGENCYREF_ROSTER).")
+    ] = None,
+    quiet: Annotated[
+        bool,
+        typer.Option(
+            "--quiet",
+            "-q",
+            help="Do not print the not-legal-advice notice or freshness warnings (env AGENCYREF_QUIET=1).",
+        ),
+    ] = False,
+    color: Annotated[
+        str,
+        typer.Option(
+            "--color",
+            metavar="auto|always|never",
+            help="Colour in table output; NO_COLOR and FORCE_COLOR are honoured.",
+        ),
+    ] = "auto",
+    pager: Annotated[
+        bool | None,
+        typer.Option(
+            "--pager/--no-pager",
+            help="Page long output at a terminal ($AGENCYREF_PAGER, $PAGER, default 'less -FIRX'). Never when piped.",
+            show_default=False,
+        ),
+    ] = None,
+    version: Annotated[
+        bool | None, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = None,
+) -> None:
+    """Offline reference: agencies, programs such as 287(g), state laws, case types, glossary, timeline.
+
+    Every fact carries its sources and dates. A reference, not legal advice.
+    """
+    if color not in ("auto", "always", "never"):
+        raise UsageError(f"--color must be auto, always or never (got {color!r})")
+    SETTINGS.data, SETTINGS.roster, SETTINGS.color, SETTINGS.pager = data, roster, color, pager
+    SETTINGS.quiet = quiet or os.environ.get("AGENCYREF_QUIET", "") not in ("", "0")
+
+
+# ---- shared options ------------------------------------------------------------
+
+FormatOpt = Annotated[
+    str | None,
+    typer.Option("--format", "-f", metavar="FORMAT", help="table, json, yaml, csv or markdown (env AGENCYREF_FORMAT)."),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")]
+
+
+def _knowledge() -> Any:
+    from ..load import load_knowledge
+
+    return load_knowledge(SETTINGS.data)
+
+
+STALE_DAYS = 90  # default age after which the roster notice appears (AGENCYREF_STALE_DAYS)
+
+
+def _freshness(roster: Any) -> None:
+    """One stderr line when the 287(g) roster in use is older than AGENCYREF_STALE_DAYS."""
+    setting = os.environ.get("AGENCYREF_STALE_DAYS", "")
+    limit = int(setting) if setting.isdigit() else STALE_DAYS
+    age = roster.age_days()
+    if age is not None and age > limit:
+        note(
+            f"Note: the 287(g) list in use is ICE's of {roster.as_of} ({age} days old). ICE publishes the current one at "
+            f"{roster.compiled.source_url}; load it with `agencyref import-287g FILE`."
+        )
+
+
+def _show(doc: Any, fmt: str | None, as_json: bool, k: Any, roster: Any = None) -> None:
+    chosen = choose_format(fmt, as_json)
+    notice = k.kb.meta.notice
+    if chosen == "csv" and doc.csv is None:
+        from ..render.csv_ import to_csv
+
+        to_csv(doc)  # raises the usage error that explains why
+    if not SETTINGS.quiet:
+        note(f"Note: {notice} (-q to hide)")
+        if roster is not None:
+            _freshness(roster)
+    emit(
+        doc,
+        chosen,
+        data_as_of=k.kb.meta.data_as_of,
+        notice=notice if chosen == "markdown" else "",
+        color=SETTINGS.color,
+        pager=SETTINGS.pager,
+    )
+
+
+def _complete(kinds: tuple[str, ...]) -> Any:
+    def complete(incomplete: str) -> list[str]:
+        try:
+            k = _knowledge()
+        except AgencyrefError:
+            return []
+        low = incomplete.casefold()
+        return [n for n in k.names.names_for(kinds) if n.casefold().startswith(low)]
+
+    return complete
+
+
+AGENCY_KINDS = ("agency", "component")

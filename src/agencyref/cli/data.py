@@ -1,0 +1,168 @@
+"""Commands about the data itself: validate, import-287g, info."""
+
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from .. import __version__
+from ..errors import DataError, UsageError
+from ..output import choose_format, note
+from .app import SETTINGS, FormatOpt, JsonOpt, _knowledge, _show, app
+from .reference import _roster_or_none
+
+
+@app.command(epilog="Example: agencyref validate --strict data/agencies.yaml")
+def validate(
+    path: Annotated[
+        Path | None, typer.Argument(metavar="[PATH]", help="Knowledge file to check (default: the one in use).")
+    ] = None,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict",
+            help="Also enforce editorial rules: dated sources, sized agencies, both sides of contested programs.",
+        ),
+    ] = False,
+) -> None:
+    """Check a knowledge file: YAML, types, references, unique names. Exit 3 with file:line for each problem."""
+    import gc
+
+    from ..load import knowledge_path, parse_knowledge, read_bytes
+
+    gc.enable()  # a knowledge file can be large; see _entry.py
+    target = path or knowledge_path(SETTINGS.data)
+    kb = parse_knowledge(read_bytes(target), str(target), strict=strict)
+    n = len(kb.agencies) + len(kb.programs) + len(kb.matters) + len(kb.states) + len(kb.terms) + len(kb.events)
+    sys.stdout.write(f"{target}: ok ({n} entries, {len(kb.sources)} sources{', strict' if strict else ''})\n")
+
+
+@app.command(
+    "import-287g",
+    epilog="Example: agencyref import-287g participatingAgencies10092026.xlsx pendingAgencies10092026.xlsx",
+)
+def import_287g(
+    files: Annotated[
+        list[Path],
+        typer.Argument(metavar="FILE...", help="ICE's participating (and pending) agencies sheets, .xlsx or .csv."),
+    ],
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            metavar="YYYY-MM-DD",
+            help="Snapshot date (default: from the file name, e.g. participatingAgencies07182025pm.xlsx).",
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="PATH",
+            help="Write the roster here (default: your own roster in $XDG_DATA_HOME/agencyref, used from then on).",
+        ),
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Read and report, write nothing.")] = False,
+    fmt: FormatOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Import ICE's 287(g) spreadsheet into the roster: report counts, warnings and what changed."""
+    import gc
+
+    from ..importers.ice287g import diff_rosters, diff_to_dict, import_sheets, report_to_dict
+    from ..load import read_bytes
+    from ..paths import ROSTER_FILE, user_data_dir
+    from ..roster import decode_roster, write_roster_atomic
+    from ..rosterstore import open_roster
+
+    gc.enable()  # spreadsheets are large; see _entry.py
+    chosen = choose_format(fmt, as_json)
+    if chosen not in ("table", "json"):
+        raise UsageError("import-287g reports as a table (on stderr) or as JSON (--format json)")
+    result = import_sheets(files, as_of=as_of)
+    target = output or user_data_dir() / ROSTER_FILE
+    try:  # compare with what the target holds, or else with the roster in use now
+        previous = (
+            decode_roster(read_bytes(target), str(target)) if target.is_file() else open_roster(SETTINGS.roster).roster
+        )
+    except DataError:
+        previous = None
+    diff = diff_rosters(previous, result.roster) if previous is not None else None
+    if not dry_run:
+        write_roster_atomic(result.roster, target)
+    report = report_to_dict(result.report)
+    document = {
+        "schema_version": 1,
+        "kind": "import_report",
+        "as_of": result.roster.as_of,
+        "source_url": result.roster.source_url,
+        "source_files": result.roster.source_files,
+        "written_to": None if dry_run else str(target),
+        "report": report,
+        "changes": diff_to_dict(diff) if diff is not None else None,
+        "previous_as_of": previous.as_of if previous is not None else None,
+    }
+    if chosen == "json":
+        import msgspec
+
+        sys.stdout.write(msgspec.json.format(msgspec.json.encode(document), indent=2).decode() + "\n")
+    from ..views.importreport import report_lines
+
+    for line in report_lines(document, verbose=chosen != "json"):
+        note(line)
+
+
+@app.command(epilog="Example: agencyref info --json")
+def info(fmt: FormatOpt = None, as_json: JsonOpt = False) -> None:
+    """Which data files are in use, their as-of dates and coverage counts."""
+    from ..load import roster_path
+    from ..rosterstore import roster_summary
+    from ..views.reference import info as build
+
+    choose_format(fmt, as_json)
+    k = _knowledge()
+    path, origin = roster_path(SETTINGS.roster)
+    summary: dict[str, Any] = {"path": str(path), "origin": origin}
+    try:
+        summary.update(roster_summary(SETTINGS.roster))
+    except DataError as exc:
+        summary["error"] = str(exc.problems[0])
+    _show(build(k, summary, __version__), fmt, as_json, k)
+
+
+@app.command(epilog="Example: agencyref schema > agencies.schema.json   ·   agencyref schema --roster")
+def schema(
+    roster: Annotated[bool, typer.Option("--roster", help="The schema of the 287(g) roster file instead.")] = False,
+) -> None:
+    """Print the JSON Schema of the knowledge file (generated from the typed models)."""
+    from ..schema import knowledge_schema, roster_schema
+
+    sys.stdout.write(roster_schema() if roster else knowledge_schema())
+
+
+@app.command(epilog="Example: agencyref export --format markdown --output agencyref.md")
+def export(
+    fmt: FormatOpt = None,
+    as_json: JsonOpt = False,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", metavar="PATH", help="Write here instead of stdout.")
+    ] = None,
+) -> None:
+    """Export the whole reference: markdown with footnoted sources, or one JSON document."""
+    from ..views.export import export_json, export_markdown
+
+    chosen = choose_format(fmt, as_json)
+    if chosen not in ("markdown", "json"):
+        raise UsageError("export writes markdown (--format markdown) or JSON (--format json)")
+    k = _knowledge()
+    opened = _roster_or_none()
+    text = export_json(k, opened) if chosen == "json" else export_markdown(k, opened)
+    if output is None:
+        sys.stdout.write(text)
+        return
+    from ..atomic import write_text_atomic
+
+    write_text_atomic(output, text)
+    note(f"wrote {output}")

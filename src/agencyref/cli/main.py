@@ -1,0 +1,150 @@
+"""Entry: pick the one command a call needs, run it, and map every outcome to an exit code."""
+
+import os
+import sys
+from importlib import import_module
+from typing import Any
+
+import typer
+
+from ..errors import AgencyrefError, AmbiguousNameError, DataError, NotFoundError
+from ..output import error
+from .app import app
+
+# Which module defines each command. Only the invoked one is imported (and registered):
+# Typer turns every registered command into a click command on each call.
+COMMAND_MODULES = {
+    "compare": "reference",
+    "agency": "reference",
+    "program": "reference",
+    "jurisdiction": "places",
+    "glossary": "reference",
+    "timeline": "reference",
+    "search": "reference",
+    "sources": "reference",
+    "get": "get",
+    "validate": "data",
+    "import-287g": "data",
+    "info": "data",
+    "schema": "data",
+    "export": "data",
+}
+
+
+# typer 0.28 vendors click (typer._click) while older releases depend on click itself; both
+# raise subclasses of this public base, so we catch through it rather than a private module.
+_ClickException: type[Any] = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
+
+
+_GLOBAL_OPTIONS_WITH_VALUE = {"--data", "--roster", "--color"}  # their values are not command names
+
+
+def _command_name(info: Any) -> str:
+    return str(info.name or info.callback.__name__).lower().replace("_", "-")
+
+
+def _requested_command(args: list[str]) -> str | None:
+    """The subcommand named on the command line (or being completed past), if any."""
+    words = args
+    if "_AGENCYREF_COMPLETE" in os.environ:  # shell completion: look at the words typed so far
+        raw = os.environ.get("COMP_WORDS") or os.environ.get("_TYPER_COMPLETE_ARGS", "")
+        typed = raw.split()
+        cword = os.environ.get("COMP_CWORD", "")
+        words = typed[1 : int(cword)] if cword.isdigit() else typed[1:-1] if not raw.endswith(" ") else typed[1:]
+    it = iter(words)
+    for word in it:
+        if word in _GLOBAL_OPTIONS_WITH_VALUE:
+            next(it, None)
+        elif not word.startswith("-"):
+            return word
+    return None
+
+
+def _with_commands(commands: list[Any]) -> typer.Typer:
+    import copy
+
+    view = copy.copy(app)
+    view.registered_commands = commands
+    return view
+
+
+def full_app() -> typer.Typer:
+    """The app with every command, in the documented order (for help, docs and completion)."""
+    for module in dict.fromkeys(COMMAND_MODULES.values()):
+        import_module(f"{__package__}.{module}")
+    order = list(COMMAND_MODULES)
+    return _with_commands(sorted(app.registered_commands, key=lambda info: order.index(_command_name(info))))
+
+
+def app_for(args: list[str]) -> typer.Typer:
+    """The app with only the command that will run.
+
+    Typer turns every registered command into a click command on each call, which costs
+    about as much as importing Typer itself; one command is all a call needs. Help,
+    completion of command names and unknown commands get the full app.
+    """
+    wanted = _requested_command(args)
+    module = COMMAND_MODULES.get(wanted or "")
+    if module is None:
+        return full_app()
+    import_module(f"{__package__}.{module}")
+    return _with_commands([info for info in app.registered_commands if _command_name(info) == wanted])
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the app and exit with its code (see ``run``)."""
+    sys.exit(run(argv))
+
+
+def run(argv: list[str] | None = None) -> int:
+    """Run the app and map every outcome to an exit code; no traceback reaches a user."""
+    code = 0
+    args = sys.argv[1:] if argv is None else argv
+    try:
+        result = app_for(args)(args=args, prog_name="agencyref", standalone_mode=False)
+        code = result if isinstance(result, int) else 0
+    except typer.Exit as exc:
+        code = exc.exit_code
+    except SystemExit as exc:  # shell completion ends with sys.exit
+        code = exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 1
+    except _ClickException as exc:  # usage errors (exit 2) and the like, already worded by click
+        exc.show()
+        code = exc.exit_code
+    except (KeyboardInterrupt, typer.Abort):
+        sys.stderr.write("\n")
+        code = 130
+    except BrokenPipeError:
+        _silence_stdout()
+        code = 0
+    except NotFoundError as exc:
+        hint = f" Did you mean: {', '.join(exc.suggestions)}?" if exc.suggestions else ""
+        error(f"{exc}.{hint}")
+        code = exc.exit_code
+    except AmbiguousNameError as exc:
+        error(f"{exc}: {'; '.join(exc.candidates)}. Use a key to choose.")
+        code = exc.exit_code
+    except DataError as exc:
+        for problem in exc.problems[:200]:
+            error(str(problem))
+        if len(exc.problems) > 200:
+            error(f"... and {len(exc.problems) - 200} more problems")
+        code = exc.exit_code
+    except AgencyrefError as exc:
+        error(str(exc))
+        code = exc.exit_code
+    except Exception as exc:
+        if os.environ.get("AGENCYREF_DEBUG") == "1":
+            raise
+        error(f"internal error: {type(exc).__name__}: {exc}. Please report it (AGENCYREF_DEBUG=1 shows the traceback).")
+        code = 4
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+    return code
+
+
+def _silence_stdout() -> None:
+    # Python flushes stdout at exit; point it at devnull so a closed pipe stays quiet.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())

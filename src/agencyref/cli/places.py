@@ -1,0 +1,115 @@
+"""The jurisdiction command: agencies' reach, states, counties and 287(g) agreements, who handles a case type."""
+
+from typing import Annotated, Any
+
+import typer
+
+from ..errors import UsageError
+from ..output import choose_format
+from .app import SETTINGS, FormatOpt, JsonOpt, _complete, _knowledge, _show, app
+from .reference import _roster_or_none
+
+
+@app.command(
+    epilog='Examples: agencyref jurisdiction TX   ·   agencyref jurisdiction "Harris County, TX"   ·   agencyref jurisdiction --case "human trafficking"   ·   agencyref jurisdiction --by-state'
+)
+def jurisdiction(
+    name: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[NAME]",
+            help="A state (TX or Texas), county, local agency, or a federal/local agency type.",
+            autocompletion=_complete(("state", "agency", "component")),
+        ),
+    ] = None,
+    case: Annotated[
+        str | None,
+        typer.Option(
+            "--case",
+            "-c",
+            metavar="TEXT",
+            help="Which agencies handle this case type, e.g. 'human trafficking'.",
+            autocompletion=_complete(("matter",)),
+        ),
+    ] = None,
+    by_state: Annotated[bool, typer.Option("--by-state", help="Every state ranked by 287(g) agreements.")] = False,
+    model: Annotated[
+        str | None,
+        typer.Option(
+            "--model",
+            "-m",
+            metavar="jem|tfm|wso",
+            help="Only 287(g) agreements of this model.",
+            autocompletion=lambda: ["jem", "tfm", "wso"],
+        ),
+    ] = None,
+    agency_type: Annotated[
+        str | None,
+        typer.Option(
+            "--type",
+            "-t",
+            metavar="county|municipal|state",
+            help="Only agencies of this type.",
+            autocompletion=lambda: ["county", "municipal", "state"],
+        ),
+    ] = None,
+    fmt: FormatOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Who covers where and what: an agency's jurisdiction, a state's laws and 287(g) agreements, who handles a case type."""
+    from ..views import jurisdiction as views
+
+    choose_format(fmt, as_json)
+    if sum([name is not None, case is not None, by_state]) > 1:
+        raise UsageError("give one of NAME, --case or --by-state")
+    model_key = _model_key(model)
+    if agency_type is not None and agency_type not in ("county", "municipal", "state", "federal", "tribal", "other"):
+        raise UsageError("--type must be county, municipal, state, federal, tribal or other")
+    k = _knowledge()
+    if case is not None:
+        from ..query import find_matters
+
+        _show(views.who_handles(k, case, find_matters(k, case)), fmt, as_json, k)
+        return
+    from ..views.roster import by_state_document, place_document
+
+    if by_state:
+        roster = _require_roster()
+        _show(by_state_document(k, roster, model_key, agency_type), fmt, as_json, k, roster)
+        return
+    if name is None:
+        _show(views.state_list(k), fmt, as_json, k)
+        return
+    found = k.names.lookup(name, ["state", "agency", "component"])
+    if len(found) == 1 and found[0].kind != "state":
+        entry = found[0]
+        agency_key = k.components[entry.key][0].key if entry.kind == "component" else entry.key
+        _show(views.agency_reach(k, k.agencies[agency_key]), fmt, as_json, k)
+        return
+    roster = _roster_or_none()
+    _show(place_document(k, roster, name, found, model_key, agency_type), fmt, as_json, k, roster)
+
+
+def _model_key(model: str | None) -> str | None:
+    if model is None:
+        return None
+    aliases = {
+        "jem": "jem",
+        "jail": "jem",
+        "jailenforcementmodel": "jem",
+        "tfm": "tfm",
+        "taskforce": "tfm",
+        "taskforcemodel": "tfm",
+        "wso": "wso",
+        "warrantserviceofficer": "wso",
+    }
+    key = aliases.get("".join(ch for ch in model.casefold() if ch.isalnum()))
+    if key is None:
+        raise UsageError(f"--model must be jem, tfm or wso (got {model!r})")
+    return key
+
+
+def _require_roster() -> Any:
+    from ..rosterstore import open_roster
+
+    return open_roster(SETTINGS.roster)

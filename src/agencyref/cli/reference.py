@@ -1,0 +1,258 @@
+"""Commands that look things up in the knowledge file: compare, agency, program, glossary, timeline, search, sources."""
+
+from typing import Annotated, Any
+
+import typer
+
+from ..errors import DataError, NotFoundError, UsageError
+from ..output import choose_format, error, note
+from .app import AGENCY_KINDS, SETTINGS, FormatOpt, JsonOpt, _complete, _knowledge, _show, app
+
+
+@app.command(epilog="Example: agencyref compare ice police sheriff --aspect arrest_powers --aspect warrants")
+def compare(
+    names: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="AGENCY...",
+            help="Two or more agencies (keys, names or aliases).",
+            autocompletion=_complete(AGENCY_KINDS),
+        ),
+    ],
+    aspect: Annotated[
+        list[str] | None,
+        typer.Option("--aspect", "-a", help="Only these aspects (repeatable). See `agencyref compare --help`."),
+    ] = None,
+    fmt: FormatOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Compare agencies side by side: authority, jurisdiction, powers, oversight, size."""
+    from ..query import pick_aspects
+    from ..views.agencies import compare as build
+
+    choose_format(fmt, as_json)
+    k = _knowledge()
+    agencies = []
+    for name in names:
+        entry = k.names.resolve(name, AGENCY_KINDS, "agency")
+        if entry.kind == "component":
+            parent, comp = k.components[entry.key]
+            note(f"{comp.name} is part of {parent.name}; comparing {parent.name}.")
+            entry = k.names.resolve(parent.key, ["agency"], "agency")
+        agencies.append(k.agencies[entry.key])
+    if len({a.key for a in agencies}) < 2:
+        raise UsageError("compare needs at least two different agencies, e.g. `agencyref compare ice police`")
+    _show(build(k, agencies, pick_aspects(aspect or [])), fmt, as_json, k)
+
+
+@app.command(epilog="Example: agencyref agency ice   ·   agencyref agency hsi --json")
+def agency(
+    name: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[AGENCY]", help="Agency or component; omit to list all.", autocompletion=_complete(AGENCY_KINDS)
+        ),
+    ] = None,
+    fmt: FormatOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """One agency's full profile (components, functions, powers, sources), or the list."""
+    from ..views.agencies import agency_list, agency_profile
+
+    choose_format(fmt, as_json)
+    k = _knowledge()
+    if name is None:
+        _show(agency_list(k), fmt, as_json, k)
+        return
+    entry = k.names.resolve(name, AGENCY_KINDS, "agency")
+    if entry.kind == "component":
+        parent, comp = k.components[entry.key]
+        _show(agency_profile(k, parent, comp), fmt, as_json, k)
+    else:
+        _show(agency_profile(k, k.agencies[entry.key]), fmt, as_json, k)
+
+
+@app.command(epilog="Example: agencyref program 287g   ·   agencyref program 287g --model wso")
+def program(
+    name: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[PROGRAM]", help="Program or policy; omit to list all.", autocompletion=_complete(("program",))
+        ),
+    ] = None,
+    model: Annotated[
+        str | None,
+        typer.Option(
+            "--model",
+            "-m",
+            metavar="jem|tfm|wso",
+            help="Only this model of the program.",
+            autocompletion=lambda: ["jem", "tfm", "wso"],
+        ),
+    ] = None,
+    fmt: FormatOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Program summary: statute, history, models, participation with as-of dates, arguments for and against."""
+    from ..views.programs import program_list
+
+    choose_format(fmt, as_json)
+    k = _knowledge()
+    if name is None:
+        if model:
+            raise UsageError("--model needs a program, e.g. `agencyref program 287g --model tfm`")
+        _show(program_list(k), fmt, as_json, k)
+        return
+    p = k.programs[k.names.resolve(name, ["program"], "program").key]
+    roster = _roster_or_none() if p.key == "287g" else None
+    _show(_program_document(k, p, model, roster), fmt, as_json, k, roster)
+
+
+def _program_document(k: Any, p: Any, model: str | None, opened: Any) -> Any:
+    from ..views.programs import program_profile
+
+    variant = None
+    if model is not None:
+        wanted = model.strip().casefold()
+        variant = next(
+            (v for v in p.variants if wanted in (v.key, v.name.casefold(), *(a.casefold() for a in v.aliases))), None
+        )
+        if variant is None:
+            keys = ", ".join(v.key for v in p.variants) or "none"
+            raise UsageError(f"{p.name} has no model {model!r} (models: {keys})")
+    model_key = variant.key if variant else None
+    roster_part = None
+    if p.key == "287g":
+        from ..views.roster import program_roster_blocks
+
+        roster_part = lambda cite: program_roster_blocks(opened, model_key, cite)  # noqa: E731
+    return program_profile(k, p, model_key, roster_part)
+
+
+def _roster_or_none() -> Any:
+    from ..rosterstore import open_roster
+
+    try:
+        return open_roster(SETTINGS.roster)
+    except DataError as exc:
+        error(f"287(g) roster unavailable: {exc.problems[0]}")
+        return None
+
+
+@app.command(epilog="Example: agencyref glossary detainer")
+def glossary(
+    term: Annotated[
+        str | None,
+        typer.Argument(metavar="[TERM]", help="A term; omit to list all.", autocompletion=_complete(("term",))),
+    ] = None,
+    fmt: FormatOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Definitions of the words used in this field, with see-also links."""
+    from ..views.reference import term as term_view
+    from ..views.reference import term_list
+
+    choose_format(fmt, as_json)
+    k = _knowledge()
+    if term is None:
+        _show(term_list(k), fmt, as_json, k)
+        return
+    found = k.names.lookup(term, ["term"])
+    if not found:
+        # A glossary user typing a program or agency name gets pointed at it.
+        other = k.names.lookup(term, ["program", "agency", "component", "matter"])
+        if other:
+            cmd = {"program": "program", "agency": "agency", "component": "agency", "matter": "jurisdiction --case"}[
+                other[0].kind
+            ]
+            raise NotFoundError("glossary term", term, [f"{other[0].key} (see `agencyref {cmd} {other[0].key}`)"])
+    entry = k.names.resolve(term, ["term"], "glossary term")
+    _show(term_view(k, k.terms[entry.key]), fmt, as_json, k)
+
+
+@app.command(epilog="Example: agencyref timeline --program 287g --since 2017")
+def timeline(
+    program_key: Annotated[
+        str | None,
+        typer.Option(
+            "--program",
+            "-p",
+            metavar="NAME",
+            help="Only events concerning this program (or agency, term, state).",
+            autocompletion=_complete(("program", "agency", "component")),
+        ),
+    ] = None,
+    since: Annotated[int | None, typer.Option("--since", metavar="YEAR", help="From this year on.")] = None,
+    until: Annotated[int | None, typer.Option("--until", metavar="YEAR", help="Up to and including this year.")] = None,
+    fmt: FormatOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Dated events from the INS (1933) to the newest changes, oldest first."""
+    from ..query import timeline as select
+    from ..views.reference import timeline as build
+
+    choose_format(fmt, as_json)
+    if since is not None and until is not None and since > until:
+        raise UsageError("--since is after --until")
+    k = _knowledge()
+    key = None
+    if program_key:
+        entry = k.names.resolve(program_key, ["program", "agency", "component", "term", "state"], "entry")
+        key = entry.key.lower()
+    events = select(k, key, since, until)
+    if not events:
+        raise NotFoundError("event", f"{program_key or ''} {since or ''}-{until or ''}".strip())
+    span = f"{events[0].date[:4]}–{events[-1].date[:4]}"
+    title = f"Timeline{' — ' + k.label(key) if key else ''} ({span})"
+    _show(build(k, events, title), fmt, as_json, k)
+
+
+@app.command(epilog='Example: agencyref search "administrative warrant"')
+def search(
+    text: Annotated[list[str], typer.Argument(metavar="TEXT...", help="Words to look for in every entry.")],
+    kind: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--kind", "-k", help="Only agency, component, program, matter, term, state or event (repeatable)."
+        ),
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="At most this many results.")] = 20,
+    fmt: FormatOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Ranked search across agencies, programs, case types, states, glossary and timeline."""
+    from ..query import search as run
+    from ..views.reference import search_results
+
+    choose_format(fmt, as_json)
+    query = " ".join(text)
+    k = _knowledge()
+    hits = run(k, query, kind, limit)
+    if not hits:
+        raise NotFoundError(
+            "entry matching",
+            query,
+            k.names.suggest(query, ["agency", "component", "program", "matter", "term", "state"]),
+        )
+    _show(search_results(query, hits), fmt, as_json, k)
+
+
+@app.command(epilog="Example: agencyref sources gao-21-186")
+def sources(
+    source_id: Annotated[str | None, typer.Argument(metavar="[ID]", help="A source id; omit to list all.")] = None,
+    fmt: FormatOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """The sources behind the facts: title, publisher, date, URL."""
+    from ..views.reference import source, source_list
+
+    choose_format(fmt, as_json)
+    k = _knowledge()
+    if source_id is None:
+        _show(source_list(k), fmt, as_json, k)
+        return
+    if source_id not in k.sources:
+        import difflib
+
+        raise NotFoundError("source", source_id, difflib.get_close_matches(source_id, list(k.sources), n=5))
+    _show(source(k, k.sources[source_id]), fmt, as_json, k)

@@ -1,0 +1,76 @@
+"""The whole reference as one markdown document or one JSON document."""
+
+from typing import Any
+
+import msgspec
+
+from ..document import source_dict
+from ..load import Knowledge
+from ..model import SCHEMA_VERSION
+from ..rosterstore import OpenRoster
+
+
+def export_json(k: Knowledge, opened: OpenRoster | None) -> str:
+    kb = k.kb
+    doc: dict[str, Any] = {
+        "schema_version": SCHEMA_VERSION,
+        "kind": "export",
+        "meta": msgspec.to_builtins(kb.meta),
+        "agencies": msgspec.to_builtins(kb.agencies),
+        "programs": msgspec.to_builtins(kb.programs),
+        "matters": msgspec.to_builtins(kb.matters),
+        "states": msgspec.to_builtins(kb.states),
+        "terms": msgspec.to_builtins(kb.terms),
+        "events": msgspec.to_builtins(kb.events),
+        "sources": [source_dict(s) for s in kb.sources],
+    }
+    if opened is not None:
+        c = opened.compiled
+        doc["roster"] = {
+            "as_of": c.as_of,
+            "source_url": c.source_url,
+            "source_files": c.source_files,
+            "summary": msgspec.to_builtins(opened.summary()),
+            "agreements": msgspec.to_builtins(opened.all_agreements()),
+        }
+    return msgspec.json.format(msgspec.json.encode(doc), indent=2).decode() + "\n"
+
+
+def export_markdown(k: Knowledge, opened: OpenRoster | None) -> str:
+    """Every entry rendered as its own section; footnote labels are namespaced per section."""
+    from ..render.markdown import to_markdown
+    from .agencies import agency_profile
+    from .jurisdiction import state_list, who_handles
+    from .programs import program_profile
+    from .reference import term_list, timeline
+    from .roster import by_state_document, program_roster_blocks
+
+    kb = k.kb
+    parts = [
+        f"# agencyref — reference as of {kb.meta.data_as_of}",
+        "",
+        f"> {kb.meta.notice}",
+        "",
+    ]
+
+    def add(doc: Any, label: str) -> None:
+        parts.append(to_markdown(doc, prefix=f"{label}-", level=3))
+
+    parts += ["## Agencies", ""]
+    for a in kb.agencies:
+        add(agency_profile(k, a), a.key)
+    parts += ["## Programs and policies", ""]
+    for p in kb.programs:
+        roster_part = (lambda cite: program_roster_blocks(opened, None, cite)) if p.key == "287g" else None
+        add(program_profile(k, p, None, roster_part), p.key)
+    parts += ["## Who handles what", ""]
+    add(who_handles(k, "all case types", list(kb.matters)), "matters")
+    parts += ["## States", ""]
+    add(state_list(k), "states")
+    if opened is not None:
+        add(by_state_document(k, opened, None, None), "roster")
+    parts += ["## Glossary", ""]
+    add(term_list(k), "glossary")
+    parts += ["## Timeline", ""]
+    add(timeline(k, sorted(kb.events, key=lambda e: e.date), "Timeline"), "timeline")
+    return "\n".join(parts).rstrip() + "\n"
