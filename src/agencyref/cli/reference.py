@@ -21,7 +21,14 @@ def compare(
     ],
     aspect: Annotated[
         list[str] | None,
-        typer.Option("--aspect", "-a", help="Only these aspects (repeatable). See `agencyref compare --help`."),
+        typer.Option(
+            "--aspect",
+            "-a",
+            metavar="NAME",
+            help="Only this aspect (repeatable): level, parent, established, legal_basis, geographic_jurisdiction, "
+            "subject_matter_jurisdiction, mission, typical_cases, arrest_powers, warrants, detention, oversight, "
+            "size, immigration_role, community_role.",
+        ),
     ] = None,
     fmt: FormatOpt = None,
     as_json: JsonOpt = False,
@@ -213,7 +220,10 @@ def search(
     kind: Annotated[
         list[str] | None,
         typer.Option(
-            "--kind", "-k", help="Only agency, component, program, matter, term, state or event (repeatable)."
+            "--kind",
+            "-k",
+            metavar="KIND",
+            help="Only agency, component, program, matter, term, state or event (repeatable).",
         ),
     ] = None,
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="At most this many results.")] = 20,

@@ -1,0 +1,108 @@
+"""The 287(g) roster through the command line, checked against counts made straight from the roster file."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from .conftest import REPO, Runner
+
+ROSTER = json.loads((REPO / "data" / "roster-287g.json").read_text(encoding="utf-8"))
+SHEETS = REPO.parent / "shared" / "data" / "ice-287g"
+
+
+def _participating(state: str | None = None) -> list[dict[str, object]]:
+    return [a for a in ROSTER["agreements"] if a["status"] == "participating" and (state is None or a["state"] == state)]
+
+
+def test_state_lookup_matches_the_roster_file(run: Runner) -> None:
+    doc = run("-q", "jurisdiction", "TX", "--json").json()
+    tx = _participating("TX")
+    assert doc["roster"]["agreements"] == len(tx) == 118
+    assert doc["roster"]["agencies"] == len({str(a["agency"]).casefold() for a in tx})
+    assert doc["roster"]["by_model"] == {m: sum(a["model"] == m for a in tx) for m in ("jem", "tfm", "wso")}
+    assert doc["roster"]["as_of"] == ROSTER["as_of"] == "2025-07-18"
+    assert doc["state"]["code"] == "TX" and doc["state"]["stance"] == "requires"
+    assert any(s["id"] == "ice-287g-roster" and s["url"].startswith("https://www.ice.gov/") for s in doc["sources"])
+
+
+def test_state_by_name_and_filters(run: Runner) -> None:
+    assert run("-q", "jurisdiction", "Texas", "--json").json()["roster"]["agreements"] == 118
+    doc = run("-q", "jurisdiction", "TX", "--model", "tfm", "--type", "county", "--json").json()
+    expected = [a for a in _participating("TX") if a["model"] == "tfm" and a["agency_type"] == "county"]
+    assert doc["roster"]["agreements"] == len(expected)
+    assert {a["model"] for a in doc["agreements"]} == {"tfm"}
+
+
+def test_state_table_lists_agencies_with_moa_links(run: Runner) -> None:
+    out = run("-q", "jurisdiction", "FL").out
+    assert "Pinellas County Sheriff's Office" in out
+    assert "https://www.ice.gov/doclib/287gMOA/287gWSO_PinellasCoFl2019-04-24.pdf" in out
+    assert "safelinks" not in out
+
+
+def test_state_csv_has_one_row_per_agreement(run: Runner) -> None:
+    lines = run("-q", "jurisdiction", "FL", "--format", "csv").out.splitlines()
+    fl = [a for a in ROSTER["agreements"] if a["state"] == "FL"]
+    assert lines[0].startswith("state,status,agency") and len(lines) == len(fl) + 1
+
+
+def test_county_lookup(run: Runner) -> None:
+    doc = run("-q", "jurisdiction", "Pinellas County", "--json").json()
+    expected = [a for a in ROSTER["agreements"] if a["state"] == "FL" and a["county"] == "Pinellas County"]
+    assert len(doc["agreements"]) == len(expected) and doc["county"]["state"] == "FL"
+
+
+def test_county_without_agreements_says_so(run: Runner) -> None:
+    assert not [a for a in ROSTER["agreements"] if a["state"] == "TX" and a["county"] == "Harris County"]
+    r = run("-q", "jurisdiction", "Harris County, TX")
+    assert r.code == 1 and r.out == "" and "names no agency in 'Harris County, TX'" in r.err
+
+
+def test_fuzzy_agency_lookup(run: Runner) -> None:
+    doc = run("-q", "jurisdiction", "pinellas sheriff", "--json").json()
+    assert doc["agency"] == {"state": "FL", "name": "Pinellas County Sheriff's Office"}
+    assert sorted(a["model"] for a in doc["agreements"]) == ["tfm", "wso"]
+
+
+def test_by_state_ranking_and_chart(run: Runner) -> None:
+    doc = run("-q", "jurisdiction", "--by-state", "--json").json()
+    counts = Counter(a["state"] for a in _participating())
+    assert [(s["state"], s["agreements"]) for s in doc["states"]] == sorted(counts.items(), key=lambda x: (-x[1], x[0]))
+    assert doc["states"][0]["state"] == "FL"
+    table = run("-q", "jurisdiction", "--by-state").out
+    assert "Agreements by state" in table and "#" * 40 in table  # the bar chart, longest bar for the top state
+
+
+def test_program_287g_shows_roster_beside_sourced_figures(run: Runner) -> None:
+    doc = run("-q", "program", "287g", "--json").json()
+    assert doc["roster"]["agreements"] == len(_participating()) == 832
+    assert doc["roster"]["as_of"] == "2025-07-18"
+    assert doc["program"]["participation"], "sourced figures"
+    out = run("-q", "program", "287g").out
+    assert "ICE list as of 2025-07-18" in out and "Participation (sourced figures)" in out
+
+
+def test_user_import_takes_precedence_and_info_says_so(run: Runner, tmp_path: Path) -> None:
+    sheet = SHEETS / "participatingAgencies07032025pm.xlsx"
+    if not sheet.is_file():
+        pytest.skip("ICE sheets not available")
+    r = run("import-287g", str(sheet))
+    assert r.code == 0, r.err
+    assert "agreements written: 753" in r.err and "119 removed" in r.err
+    info = run("-q", "info", "--json").json()
+    assert info["roster"]["origin"] == "user" and info["roster"]["as_of"] == "2025-07-03"
+    assert run("-q", "jurisdiction", "TX", "--json").json()["roster"]["as_of"] == "2025-07-03"
+
+
+def test_import_json_report_and_dry_run(run: Runner, tmp_path: Path) -> None:
+    sheet = SHEETS / "participatingAgencies07182025pm.xlsx"
+    if not sheet.is_file():
+        pytest.skip("ICE sheets not available")
+    out = tmp_path / "roster.json"
+    doc = run("-q", "import-287g", str(sheet), "--output", str(out), "--dry-run", "--json").json()
+    assert doc["report"]["agreements_written"] == 832 and doc["written_to"] is None and not out.exists()
+    assert {w["row"] for w in doc["report"]["warnings"]} >= {639, 775, 785}
