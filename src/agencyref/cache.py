@@ -8,16 +8,17 @@ compiled value, a digest of the source bytes, and the file's stat signature.
   file is not even read; the cost stays flat however large the file grows.
 - Stat changed: the content is hashed; an identical digest reuses the value, anything else
   rebuilds. A cache written by another version or schema, truncated, corrupt or foreign never
-  decodes into the envelope below, and is rebuilt.
+  passes the header check below (stamp, and a CRC-32 of the value), and is rebuilt.
 - Any failure to read or write the cache is silent: it is only a speed-up. Writes are atomic
   (temporary file + rename), so two processes starting at once never see a half-written file.
 """
 
 import contextlib
 import os
+from binascii import crc32
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import msgspec
 
@@ -66,48 +67,74 @@ def cache_file(kind: str, path: Path) -> Path:
     return cache_dir() / f"{kind}-{where}.msgpack"
 
 
+class Header(msgspec.Struct, frozen=True, array_like=True):
+    """What a cache file holds besides the value: whose it is and what it was built from.
+
+    A cache file is the header's length (4 bytes, big-endian), the header, then the value's
+    msgpack. ``check`` is the value's CRC-32, so a file damaged after it was written is
+    rebuilt rather than misread; the value is decoded only once the header has matched.
+    """
+
+    stamp: str
+    signature: list[int]
+    digest: str
+    check: int
+
+
 def cached(kind: str, path: Path, typ: type[T], read: Callable[[], bytes], build: Callable[[bytes], T]) -> T:
     """The compiled value of the data file at ``path``, from the cache or built and stored."""
     if os.environ.get("AGENCYREF_NO_CACHE"):
         return build(read())
-    envelope: Any = msgspec.defstruct(
-        "Envelope", [("stamp", str), ("signature", list[int]), ("digest", str), ("value", typ)], frozen=True
-    )
     target = cache_file(kind, path)
     try:
         sig = signature(path)
     except OSError:
         sig = None  # let read() report the problem
-    found = None
-    # Missing, unreadable, truncated, foreign or from another version: rebuild.
+    found: Header | None = None
+    blob: memoryview | bytes = b""
+    # Missing, unreadable, truncated, damaged, foreign or from another version: rebuild.
     with contextlib.suppress(OSError, msgspec.DecodeError, msgspec.ValidationError, ValueError, TypeError):
-        found = msgspec.msgpack.decode(target.read_bytes(), type=envelope)
-    if found is not None and found.stamp == STAMP and sig is not None and found.signature == sig:
-        return found.value  # type: ignore[no-any-return]
+        raw = memoryview(target.read_bytes())
+        size = int.from_bytes(raw[:4], "big")
+        found = msgspec.msgpack.decode(raw[4 : 4 + size], type=Header)
+        blob = raw[4 + size :]
+        if found.stamp != STAMP or found.check != crc32(blob):
+            found = None
+    if found is not None and sig is not None and found.signature == sig:
+        value = _decode(blob, typ)
+        if value is not None:
+            return value
+        found = None
     data = read()
     key = digest(data)
     # Same bytes under a new stat (touched, copied): reuse the value and refresh the signature.
-    same = found is not None and found.stamp == STAMP and found.digest == key
-    if found is not None and same:
-        value: T = found.value
-    else:
-        found = None  # drop a stale value before building a new one: large files need the memory
-        value = build(data)
+    reused = _decode(blob, typ) if found is not None and found.digest == key else None
+    found, blob = None, b""  # drop a stale value before building a new one: large files need the memory
+    value = reused if reused is not None else build(data)
     del data
     if sig is not None:
-        store(target, msgspec.msgpack.encode(envelope(STAMP, sig, key, value)))
+        blob = msgspec.msgpack.encode(value)
+        head = msgspec.msgpack.encode(Header(STAMP, sig, key, crc32(blob)))
+        store(target, len(head).to_bytes(4, "big"), head, blob)
     return value
 
 
-def store(path: Path, blob: bytes) -> None:
-    """Write atomically; never raise."""
+def _decode(blob: memoryview | bytes, typ: type[T]) -> T | None:
+    try:
+        return msgspec.msgpack.decode(blob, type=typ)
+    except (msgspec.DecodeError, msgspec.ValidationError, ValueError, TypeError):
+        return None
+
+
+def store(path: Path, *parts: bytes) -> None:
+    """Write ``parts`` one after another, atomically; never raise."""
     tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = str(path.parent / f".tmp-{os.getpid()}-{os.urandom(4).hex()}-{path.name}")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
         with os.fdopen(fd, "wb") as fh:
-            fh.write(blob)
+            fh.writelines(parts)
         os.replace(tmp, path)
         tmp = None
     except OSError:

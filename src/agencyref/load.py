@@ -58,9 +58,11 @@ class CompiledKnowledge(msgspec.Struct, frozen=True):
     """
 
     meta: m.Meta
-    records: dict[str, dict[str, msgspec.Raw]]  # section -> key -> encoded record, in file order
-    events: msgspec.Raw  # the timeline, read as a whole
-    names: msgspec.Raw  # NameIndex.table(), decoded untyped on first lookup
+    # Encoded values are msgpack `bin` blobs decoded as zero-copy memoryviews: skipping over a blob
+    # costs nothing, so opening the cache does not walk records the call will not read.
+    records: dict[str, dict[str, memoryview]]  # section -> key -> encoded record, in file order
+    events: memoryview  # the timeline, read as a whole
+    names: memoryview  # NameIndex.table(), decoded untyped on first lookup
 
 
 def _record_key(section: str, record: Any) -> str:
@@ -80,13 +82,13 @@ KEYED: dict[str, Any] = {
 def compile_knowledge(kb: m.KnowledgeBase) -> CompiledKnowledge:
     encode = msgspec.msgpack.encode
     records = {
-        section: {_record_key(section, r): msgspec.Raw(encode(r)) for r in getattr(kb, section)} for section in KEYED
+        section: {_record_key(section, r): memoryview(encode(r)) for r in getattr(kb, section)} for section in KEYED
     }
     return CompiledKnowledge(
         meta=kb.meta,
         records=records,
-        events=msgspec.Raw(encode(kb.events)),
-        names=msgspec.Raw(encode(build_names(kb).table())),
+        events=memoryview(encode(kb.events)),
+        names=memoryview(encode(build_names(kb).table())),
     )
 
 
@@ -108,7 +110,7 @@ V = TypeVar("V")
 class LazyRecords(Mapping[str, V]):
     """Records by key, each decoded the first time it is looked up."""
 
-    def __init__(self, raw: dict[str, msgspec.Raw], typ: type[V]) -> None:
+    def __init__(self, raw: dict[str, memoryview], typ: type[V]) -> None:
         self._raw = raw
         self._type = typ
         self._decoded: dict[str, V] = {}

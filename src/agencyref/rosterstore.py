@@ -29,9 +29,9 @@ class CompiledRoster(msgspec.Struct, frozen=True):
     as_of: str
     source_url: str
     source_files: list[str]
-    states: dict[str, msgspec.Raw]  # state -> encoded list[Agreement], in roster order
+    states: dict[str, memoryview]  # state -> encoded list[Agreement] (msgpack bin, zero-copy), in roster order
     summaries: dict[str, Summary]  # state (or NATIONAL) -> counts
-    names: msgspec.Raw  # {"agencies": [[state, agency]...], "counties": [[state, county]...]}, for lookups
+    names: memoryview  # {"agencies": [[state, agency]...], "counties": [[state, county]...]}, for lookups
 
 
 def _msgpack_array(count: int, items: bytes) -> bytes:
@@ -78,14 +78,14 @@ def compile_roster(data: bytes, file: str) -> CompiledRoster:
     names = {"agencies": agencies, "counties": [(state, name) for (state, _), name in counties.items()]}
     states = {}
     for state in list(buffers):
-        states[state] = msgspec.Raw(_msgpack_array(counts[state], bytes(buffers.pop(state))))
+        states[state] = memoryview(_msgpack_array(counts[state], bytes(buffers.pop(state))))
     return CompiledRoster(
         as_of=head.as_of,
         source_url=head.source_url,
         source_files=head.source_files,
         states=states,
         summaries=summaries,
-        names=msgspec.Raw(encode(names)),
+        names=memoryview(encode(names)),
     )
 
 

@@ -8,6 +8,7 @@ resolves, keys and aliases are unique, see-also points somewhere) follow.
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from collections.abc import Iterator
 from typing import Any, get_args
@@ -130,7 +131,11 @@ def to_knowledge_base(tree: Any, file: str, root: yaml.Node | None) -> tuple[m.K
 def _check_raw_source_ids(checker: Checker, tree: dict[str, Any]) -> None:
     """Dangling source ids, found on the raw tree so they are reported beside type errors."""
     listed = tree.get("sources")
-    known = {s.get("id") for s in listed if isinstance(s, dict)} if isinstance(listed, list) else set()
+    known = (
+        {s.get("id") for s in listed if isinstance(s, dict) and isinstance(s.get("id"), str)}
+        if isinstance(listed, list)
+        else set()
+    )
 
     def walk(node: Any, path: Path) -> None:
         if isinstance(node, dict):
@@ -232,6 +237,17 @@ def check_references(kb: m.KnowledgeBase, file: str, root: yaml.Node | None) -> 
     for i, e in enumerate(kb.events):
         for j, ref in enumerate(e.concerns):
             expect(("events", i, "concerns", j), ref, anything, "entry")
+
+    # Infinity and NaN are valid YAML floats but no count; they would break every view of the figure.
+    figures = [(("agencies", i, "size", j), f) for i, a in enumerate(kb.agencies) for j, f in enumerate(a.size)]
+    figures += [
+        (("programs", i, "participation", j), f)
+        for i, p in enumerate(kb.programs)
+        for j, f in enumerate(p.participation)
+    ]
+    for path, figure in figures:
+        if not math.isfinite(figure.value):
+            c.add((*path, "value"), f"expected a finite number, got {figure.value}")
 
     known_sources = set(source_ids)
     for path, ids in _cited(kb):

@@ -18,6 +18,9 @@ from .errors import DataError, Problem
 _Loader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_DEPTH = 64
 MAX_BYTES = 32 * 1024 * 1024
+# Aliases to scalars are allowed, but every use repeats the text downstream (records, cache,
+# output): a 1 MB string aliased 100,000 times is 100 GB. Their expanded text is capped.
+MIN_ALIAS_BUDGET = 64 * 1024
 
 _T = "tag:yaml.org,2002:"
 _BOOL = {"yes": True, "true": True, "on": True, "no": False, "false": False, "off": False}
@@ -57,11 +60,27 @@ def path_text(path: tuple[str | int, ...]) -> str:
 
 
 class _Builder:
-    def __init__(self, file: str) -> None:
+    def __init__(self, file: str, alias_budget: int | None = MIN_ALIAS_BUDGET) -> None:
         self.file = file
         self.problems: list[Problem] = []
         self.seen: set[int] = set()
         self.aliases = 0
+        self.scalars: set[int] = set()
+        self.alias_budget = alias_budget  # characters that aliased scalars may add; None: no aliases
+
+    def repeated(self, node: yaml.ScalarNode, path: tuple[str | int, ...]) -> bool:
+        """Count a scalar reached again through an alias; True once the repeats grow too large."""
+        if self.alias_budget is None:
+            return False
+        if id(node) not in self.scalars:
+            self.scalars.add(id(node))
+            return False
+        self.alias_budget -= len(node.value) + 1
+        if self.alias_budget >= 0:
+            return False
+        if self.alias_budget + len(node.value) + 1 >= 0:  # the first use over the budget: one message
+            self.problem(node, path, "aliases repeat too much text (write the values out, or shorten them)")
+        return True
 
     def problem(self, node: yaml.Node, path: tuple[str | int, ...], message: str) -> None:
         self.problems.append(Problem(self.file, node.start_mark.line + 1, path_text(path), message))
@@ -71,7 +90,7 @@ class _Builder:
             self.problem(node, path, f"nested deeper than {MAX_DEPTH} levels")
             return None
         if isinstance(node, yaml.ScalarNode):
-            return self.scalar(node, path)
+            return None if self.repeated(node, path) else self.scalar(node, path)
         if id(node) in self.seen:
             # Aliases to collections are how "billion laughs" files explode; one message is enough.
             self.aliases += 1
@@ -98,6 +117,8 @@ class _Builder:
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == _T + "merge":
                 self.problem(key_node, path, "keys must be plain strings (merge keys are not supported)")
+                continue
+            if self.repeated(key_node, path):
                 continue
             key = str(key_node.value)
             line = key_node.start_mark.line + 1
@@ -159,7 +180,8 @@ def read_yaml(data: bytes, file: str) -> tuple[Any, yaml.Node | None]:
     node = compose(text, file)
     if node is None:
         return None, None
-    builder = _Builder(file)
+    # Without a '*' there is no alias, and nothing to count.
+    builder = _Builder(file, max(MIN_ALIAS_BUDGET, len(text)) if "*" in text else None)
     value = builder.build(node, (), 0)
     if builder.problems:
         raise DataError(builder.problems)
