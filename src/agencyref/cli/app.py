@@ -105,6 +105,13 @@ FormatOpt = Annotated[
 JsonOpt = Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")]
 
 
+def model_option(help_text: str) -> Any:
+    """The --model option of the commands that can narrow 287(g) to one model."""
+    return typer.Option(
+        "--model", "-m", metavar="jem|tfm|wso", help=help_text, autocompletion=lambda: ["jem", "tfm", "wso"]
+    )
+
+
 def _knowledge() -> Any:
     from ..load import load_knowledge
 

@@ -6,7 +6,7 @@ import typer
 
 from ..errors import UsageError
 from ..output import choose_format
-from .app import SETTINGS, FormatOpt, JsonOpt, _complete, _knowledge, _show, app
+from .app import SETTINGS, FormatOpt, JsonOpt, _complete, _knowledge, _show, app, model_option
 from .reference import _roster_or_none
 
 
@@ -33,16 +33,7 @@ def jurisdiction(
         ),
     ] = None,
     by_state: Annotated[bool, typer.Option("--by-state", help="Every state ranked by 287(g) agreements.")] = False,
-    model: Annotated[
-        str | None,
-        typer.Option(
-            "--model",
-            "-m",
-            metavar="jem|tfm|wso",
-            help="Only 287(g) agreements of this model.",
-            autocompletion=lambda: ["jem", "tfm", "wso"],
-        ),
-    ] = None,
+    model: Annotated[str | None, model_option("Only 287(g) agreements of this model.")] = None,
     agency_type: Annotated[
         str | None,
         typer.Option(

@@ -6,7 +6,7 @@ import typer
 
 from ..errors import DataError, NotFoundError, UsageError
 from ..output import choose_format, error, note
-from .app import AGENCY_KINDS, SETTINGS, FormatOpt, JsonOpt, _complete, _knowledge, _show, app
+from .app import AGENCY_KINDS, SETTINGS, FormatOpt, JsonOpt, _complete, _knowledge, _show, app, model_option
 
 
 @app.command(epilog="Example: agencyref compare ice police sheriff --aspect arrest_powers --aspect warrants")
@@ -87,16 +87,7 @@ def program(
             metavar="[PROGRAM]", help="Program or policy; omit to list all.", autocompletion=_complete(("program",))
         ),
     ] = None,
-    model: Annotated[
-        str | None,
-        typer.Option(
-            "--model",
-            "-m",
-            metavar="jem|tfm|wso",
-            help="Only this model of the program.",
-            autocompletion=lambda: ["jem", "tfm", "wso"],
-        ),
-    ] = None,
+    model: Annotated[str | None, model_option("Only this model of the program.")] = None,
     fmt: FormatOpt = None,
     as_json: JsonOpt = False,
 ) -> None:

@@ -90,25 +90,22 @@ def source(k: Knowledge, s: m.Source) -> Document:
 
 
 def _citers(k: Knowledge, sid: str) -> list[str]:
+    """Every entry that cites source ``sid``, anywhere inside it."""
+    needle = f'"{sid}"'.encode()
+    sections: list[tuple[str, list[Any], str]] = [
+        ("agency", k.kb.agencies, "key"),
+        ("program", k.kb.programs, "key"),
+        ("matter", k.kb.matters, "key"),
+        ("state", k.kb.states, "code"),
+        ("term", k.kb.terms, "key"),
+        ("event", k.kb.events, "date"),
+    ]
     out = []
-    for a in k.kb.agencies:
-        if sid in msgspec.json.encode(a).decode():
-            out.append(f"agency {a.key}")
-    for p in k.kb.programs:
-        if f'"{sid}"' in msgspec.json.encode(p).decode():
-            out.append(f"program {p.key}")
-    for x in k.kb.matters:
-        if sid in x.sources:
-            out.append(f"matter {x.key}")
-    for s in k.kb.states:
-        if f'"{sid}"' in msgspec.json.encode(s).decode():
-            out.append(f"state {s.code}")
-    for t in k.kb.terms:
-        if sid in t.sources:
-            out.append(f"term {t.key}")
-    for e in k.kb.events:
-        if sid in e.sources:
-            out.append(f"event {e.date} {e.title}")
+    for kind, records, key in sections:
+        for record in records:
+            if needle in msgspec.json.encode(record):
+                label = f"{record.date} {record.title}" if kind == "event" else getattr(record, key)
+                out.append(f"{kind} {label}")
     return out
 
 
