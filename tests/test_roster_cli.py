@@ -15,7 +15,9 @@ SHEETS = REPO.parent / "shared" / "data" / "ice-287g"
 
 
 def _participating(state: str | None = None) -> list[dict[str, object]]:
-    return [a for a in ROSTER["agreements"] if a["status"] == "participating" and (state is None or a["state"] == state)]
+    return [
+        a for a in ROSTER["agreements"] if a["status"] == "participating" and (state is None or a["state"] == state)
+    ]
 
 
 def test_state_lookup_matches_the_roster_file(run: Runner) -> None:

@@ -18,7 +18,7 @@ import os
 from binascii import crc32
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import msgspec
 
@@ -63,8 +63,11 @@ def signature(path: Path) -> list[int]:
 
 
 def cache_file(kind: str, path: Path) -> Path:
+    folder = cache_dir()
+    if folder is None:
+        raise RuntimeError("no cache directory")
     where = blake2b(str(path.resolve()).encode(), digest_size=8).hexdigest()
-    return cache_dir() / f"{kind}-{where}.msgpack"
+    return folder / f"{kind}-{where}.msgpack"
 
 
 class Header(msgspec.Struct, frozen=True, array_like=True):
@@ -85,21 +88,15 @@ def cached(kind: str, path: Path, typ: type[T], read: Callable[[], bytes], build
     """The compiled value of the data file at ``path``, from the cache or built and stored."""
     if os.environ.get("AGENCYREF_NO_CACHE"):
         return build(read())
-    target = cache_file(kind, path)
+    try:
+        target = cache_file(kind, path)
+    except (OSError, RuntimeError):  # a symlink loop, no home directory: no cache; read() reports the rest
+        return build(read())
     try:
         sig = signature(path)
     except OSError:
         sig = None  # let read() report the problem
-    found: Header | None = None
-    blob: memoryview | bytes = b""
-    # Missing, unreadable, truncated, damaged, foreign or from another version: rebuild.
-    with contextlib.suppress(OSError, msgspec.DecodeError, msgspec.ValidationError, ValueError, TypeError):
-        raw = memoryview(target.read_bytes())
-        size = int.from_bytes(raw[:4], "big")
-        found = msgspec.msgpack.decode(raw[4 : 4 + size], type=Header)
-        blob = raw[4 + size :]
-        if found.stamp != STAMP or found.check != crc32(blob):
-            found = None
+    found, blob = read_entry(target)
     if found is not None and sig is not None and found.signature == sig:
         value = _decode(blob, typ)
         if value is not None:
@@ -117,6 +114,35 @@ def cached(kind: str, path: Path, typ: type[T], read: Callable[[], bytes], build
         head = msgspec.msgpack.encode(Header(STAMP, sig, key, crc32(blob)))
         store(target, len(head).to_bytes(4, "big"), head, blob)
     return value
+
+
+def read_entry(target: Path) -> tuple[Header | None, memoryview | bytes]:
+    """The header and value bytes of a cache file written by this version, else ``(None, b"")``.
+
+    Missing, unreadable, truncated, damaged, foreign or from another version: all ``None``.
+    """
+    with contextlib.suppress(OSError, msgspec.DecodeError, msgspec.ValidationError, ValueError, TypeError):
+        raw = memoryview(_map(target))
+        size = int.from_bytes(raw[:4], "big")
+        found = msgspec.msgpack.decode(raw[4 : 4 + size], type=Header)
+        blob = raw[4 + size :]
+        if found.stamp == STAMP and found.check == crc32(blob):
+            return found, blob
+    return None, b""
+
+
+def _map(path: Path) -> Any:
+    """The file's bytes, memory-mapped rather than copied into memory.
+
+    The map is never closed explicitly: zero-copy views into it live as long as the values
+    decoded from it. An atomic rename of a newer cache leaves this (old) file intact.
+    """
+    import mmap
+
+    with open(path, "rb") as fh:
+        if os.fstat(fh.fileno()).st_size == 0:
+            return b""
+        return mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
 
 
 def _decode(blob: memoryview | bytes, typ: type[T]) -> T | None:

@@ -219,7 +219,8 @@ def roster_path(override: str | None = None) -> tuple[Path, str]:
     chosen = override or os.environ.get("AGENCYREF_ROSTER")
     if chosen:
         return Path(chosen), "override"
-    user = user_data_dir() / ROSTER_FILE
-    if user.is_file():
+    folder = user_data_dir()
+    user = folder / ROSTER_FILE if folder else None
+    if user is not None and user.is_file():
         return user, "user"
     return bundled(ROSTER_FILE), "bundled"

@@ -79,9 +79,10 @@ def render(doc: Document, fmt: str, *, data_as_of: str = "", notice: str = "", c
     from .render.table import to_renderable
 
     buffer = io.StringIO()
+    width = width or shutil.get_terminal_size().columns
     console = Console(
         file=buffer,
-        width=width or shutil.get_terminal_size().columns,
+        width=width,
         force_terminal=colored,
         no_color=not colored,
         highlight=False,
@@ -89,7 +90,7 @@ def render(doc: Document, fmt: str, *, data_as_of: str = "", notice: str = "", c
         markup=False,
         soft_wrap=False,
     )
-    console.print(to_renderable(doc, wrap=width != UNBOUNDED))
+    console.print(to_renderable(doc, wrap=width != UNBOUNDED, narrow=width < 60))
     return buffer.getvalue()
 
 

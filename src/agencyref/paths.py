@@ -24,16 +24,21 @@ def bundled(name: str) -> Path:
     return Path(str(resource)) if resource.is_file() else checkout
 
 
-def _xdg(var: str, fallback: str) -> Path:
+def _xdg(var: str, fallback: str) -> Path | None:
+    """``$VAR/agencyref``, else ``~/fallback/agencyref``; None when there is no home to put it in."""
     value = os.environ.get(var, "")
-    base = Path(value) if value and os.path.isabs(value) else Path.home() / fallback
-    return base / "agencyref"
+    if value and os.path.isabs(value):
+        return Path(value) / "agencyref"
+    try:
+        return Path.home() / fallback / "agencyref"
+    except RuntimeError:  # no HOME and no passwd entry (some containers)
+        return None
 
 
-def user_data_dir() -> Path:
+def user_data_dir() -> Path | None:
     return _xdg("XDG_DATA_HOME", ".local/share")
 
 
-def cache_dir() -> Path:
+def cache_dir() -> Path | None:
     override = os.environ.get("AGENCYREF_CACHE_DIR")
     return Path(override) if override else _xdg("XDG_CACHE_HOME", ".cache")

@@ -53,9 +53,16 @@ def encode_roster(roster: Roster) -> bytes:
     return b"".join(parts)
 
 
+def _printable(text: str) -> str:
+    """Control characters escaped: a key in the file must not break the message's line (or the terminal)."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
+
+
 def _problem(file: str, exc: msgspec.ValidationError, offset: int = 0) -> DataError:
     """A validation error located as file:line (one agreement per line) and path."""
-    message, path, line = str(exc), "", None
+    message, path, line = _printable(str(exc)), "", None
     if m := _JSON_PATH.search(message):
         path = m[1]
         message = message[: m.start()]

@@ -19,7 +19,7 @@ import yaml
 from . import model as m
 from .errors import Problem
 from .names import normalize
-from .yamlsafe import line_of, path_text
+from .yamlsafe import line_of, path_text, printable
 
 Path = tuple[str | int, ...]
 
@@ -76,7 +76,7 @@ class Checker:
         self.problems: list[Problem] = []
 
     def add(self, path: Path, message: str) -> None:
-        self.problems.append(Problem(self.file, line_of(self.root, path), path_text(path), message))
+        self.problems.append(Problem(self.file, line_of(self.root, path), path_text(path), printable(message)))
 
     def type_error(self, base: Path, record_type: Any, exc: msgspec.ValidationError) -> None:
         match = _AT.match(str(exc))

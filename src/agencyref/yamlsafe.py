@@ -9,6 +9,7 @@ which is how "billion laughs" documents explode, and (4) point every problem at
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
@@ -52,11 +53,30 @@ def _float(value: str) -> float:
     return float(v)
 
 
+_PLAIN_KEY = re.compile(r"[\w-]+")
+
+
 def path_text(path: tuple[str | int, ...]) -> str:
+    """``agencies[0].name``; a key with spaces, dots or control characters is quoted: ``meta['a b']``."""
     out = ""
     for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif _PLAIN_KEY.fullmatch(part):
+            out += f".{part}" if out else part
+        else:
+            out += f"[{part!r}]"  # repr escapes line breaks and control characters
     return out
+
+
+def printable(text: str) -> str:
+    """``text`` with line breaks, terminal escapes and other unprintable characters escaped.
+
+    A problem is one line on a terminal, whatever keys and values a data file holds.
+    """
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
 
 
 class _Builder:
@@ -159,6 +179,14 @@ def compose(text: str, file: str) -> yaml.Node | None:
         line = mark.line + 1 if mark else None
         message = " ".join(str(p) for p in (exc.context, exc.problem) if p)
         raise DataError([Problem(file, line, "", f"invalid YAML: {message}")]) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML forbids; str(exc) spans two lines
+        # libyaml counts the position in UTF-8 bytes, the pure-Python reader in characters.
+        if _Loader is yaml.SafeLoader:
+            line = text.count("\n", 0, exc.position) + 1
+        else:
+            line = text.encode("utf-8").count(b"\n", 0, exc.position) + 1
+        what = f"character #x{exc.character:04x}" if isinstance(exc.character, int) else "character"
+        raise DataError([Problem(file, line, "", f"invalid YAML: {what} is not allowed ({exc.reason})")]) from None
     except yaml.YAMLError as exc:
         raise DataError([Problem(file, None, "", f"invalid YAML: {exc}")]) from None
     except RecursionError:

@@ -82,7 +82,13 @@ def import_287g(
     if chosen not in ("table", "json"):
         raise UsageError("import-287g reports as a table (on stderr) or as JSON (--format json)")
     result = import_sheets(files, as_of=as_of)
-    target = output or user_data_dir() / ROSTER_FILE
+    folder = user_data_dir()
+    if output is not None:
+        target = output
+    elif folder is not None:
+        target = folder / ROSTER_FILE
+    else:
+        raise UsageError("there is no home directory for your roster: give --output PATH or set XDG_DATA_HOME")
     try:  # compare with what the target holds, or else with the roster in use now
         previous = (
             decode_roster(read_bytes(target), str(target)) if target.is_file() else open_roster(SETTINGS.roster).roster

@@ -105,8 +105,12 @@ def run(argv: list[str] | None = None) -> int:
         code = result if isinstance(result, int) else 0
     except typer.Exit as exc:
         code = exc.exit_code
-    except SystemExit as exc:  # shell completion ends with sys.exit
-        code = exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 1
+    except SystemExit as exc:  # shell completion ends with sys.exit; so does click on a closed pipe
+        if isinstance(exc.__context__, BrokenPipeError):
+            _silence_stdout()
+            code = 0
+        else:
+            code = exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 1
     except _ClickException as exc:  # usage errors (exit 2) and the like, already worded by click
         exc.show()
         code = exc.exit_code

@@ -23,7 +23,7 @@ import warnings
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import IO, Any, Literal
 from urllib.parse import parse_qs, urlsplit
 
 import msgspec
@@ -34,6 +34,7 @@ from agencyref.model import SCHEMA_VERSION, AgencyType, Agreement, Roster
 SOURCE_URL = "https://www.ice.gov/identify-and-arrest/287g"
 MAX_FILE_BYTES = 50 * 1024 * 1024  # refuse bigger inputs outright
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024  # zip-bomb guard for workbooks
+MAX_CELLS = 2_000_000  # cells a sheet may span: its rows as wide as their last cell, merged and linked ranges
 HEADER_SCAN_ROWS = 20  # how many rows above the header we tolerate
 MIN_YEAR = 2002  # the first 287(g) agreement was signed in 2002
 MAX_TEXT = 500  # longest cell text we keep; longer is cut (and warned about)
@@ -164,7 +165,7 @@ def parse_signed(value: object, max_year: int) -> DateResult:
         raw = clean_text(value)[:MAX_TEXT]
         day = _from_text(raw)
     if day is None:
-        return DateResult(None, raw, f"SIGNED {raw!r} is not a date")
+        return DateResult(None, raw, f"SIGNED {raw[:120]!r} is not a date")
     if not MIN_YEAR <= day.year <= max_year:
         return DateResult(None, raw, f"SIGNED {raw!r} has an impossible year {day.year}")
     return DateResult(day.isoformat(), None, None)
@@ -399,6 +400,45 @@ def _check_workbook_zip(path: Path) -> None:
         raise _fail(name, None, "zip file is not an Excel workbook (no xl/workbook.xml)")
     if "xl/workbook.bin" in names and "xl/workbook.xml" not in names:
         raise _fail(name, None, "binary .xlsb workbooks are not supported; save as .xlsx")
+    # openpyxl creates a cell for every cell of a merged range or a ranged hyperlink while it
+    # loads, so a few bytes (<mergeCell ref="A1:XFD1048576"/>) would mean 17 billion cells.
+    try:
+        with zipfile.ZipFile(path) as zf:
+            spanned = 0
+            for sheet in sorted(n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml")):
+                with zf.open(sheet) as stream:
+                    spanned += _spanned_cells(stream)
+    except Exception as exc:  # zipfile, zlib and expat each raise their own kinds on corrupt input
+        raise _fail(name, None, f"not a readable Excel workbook: {type(exc).__name__}: {exc}") from exc
+    if spanned > MAX_CELLS:
+        raise _fail(name, None, f"merged or linked ranges span {spanned:,} cells; refusing anything over {MAX_CELLS:,}")
+
+
+def _spanned_cells(stream: IO[bytes]) -> int:
+    """How many cells the merged ranges and ranged hyperlinks of a worksheet's XML cover."""
+    from xml.parsers import expat
+
+    from openpyxl.utils.cell import range_boundaries  # type: ignore[import-untyped, unused-ignore]
+
+    total = 0
+
+    def start(tag: str, attrs: dict[str, str]) -> None:
+        nonlocal total
+        ref = attrs.get("ref", "")
+        if ":" not in ref or tag.rpartition(":")[2] not in ("mergeCell", "hyperlink"):
+            return
+        try:
+            c1, r1, c2, r2 = range_boundaries(ref)
+        except (ValueError, TypeError):
+            return  # openpyxl refuses it too
+        rows = abs((r2 or 1_048_576) - (r1 or 1)) + 1  # whole columns (A:C) or rows (1:3) span the sheet
+        cols = abs((c2 or 16_384) - (c1 or 1)) + 1
+        total += rows * cols
+
+    parser = expat.ParserCreate()
+    parser.StartElementHandler = start
+    parser.ParseFile(stream)
+    return total
 
 
 def _read_xlsx(path: Path) -> list[list[Cell]]:
@@ -416,27 +456,44 @@ def _read_xlsx(path: Path) -> list[list[Cell]]:
         if not sheets:
             raise _fail(path.name, None, "workbook has no worksheets")
         # The first worksheet whose first rows hold our header; else the first.
-        # Note the extent first: iter_rows past max_row would create empty cells.
-        extent = {id(ws): (ws.max_row, ws.max_column) for ws in sheets}
         chosen = sheets[0]
         for ws in sheets:
-            last_row, last_col = extent[id(ws)]
-            top = ws.iter_rows(min_row=1, max_row=min(HEADER_SCAN_ROWS, last_row), max_col=last_col, values_only=True)
-            if _find_header([list(row) for row in top]) is not None:
+            top = _sheet_rows(path.name, ws, min(HEADER_SCAN_ROWS, ws.max_row))
+            if _find_header([[v for v, _ in row] for row in top]) is not None:
                 chosen = ws
                 break
-        last_row, last_col = extent[id(chosen)]
-        rows: list[list[Cell]] = []
-        for row in chosen.iter_rows(min_row=1, max_row=last_row, max_col=last_col):
-            cells: list[Cell] = []
-            for c in row:
-                link = getattr(c, "hyperlink", None)
-                target = getattr(link, "target", None) if link is not None else None
-                cells.append((c.value, target if isinstance(target, str) else None))
-            rows.append(cells)
-        return rows
+        return _sheet_rows(path.name, chosen, chosen.max_row)
     finally:
         wb.close()
+
+
+def _sheet_rows(name: str, ws: Any, last_row: int) -> list[list[Cell]]:
+    """Rows 1..last_row, each as wide as its last cell; a row without cells is an empty list.
+
+    openpyxl's iter_rows creates every cell of the rectangle it walks, so one stray cell at
+    XFD1048576 would mean 17 billion of them: read the cells the sheet has instead.
+    """
+    grid: dict[int, dict[int, Any]] = {}
+    for (r, c), cell in ws._cells.items():
+        if r <= last_row:
+            grid.setdefault(r, {})[c] = cell
+    spanned = sum(max(cols) for cols in grid.values())
+    if spanned > MAX_CELLS:
+        raise _fail(name, None, f"sheet spans {spanned:,} cells; refusing anything over {MAX_CELLS:,}")
+    empty: list[Cell] = []  # shared: rows are only read
+    rows: list[list[Cell]] = []
+    for r in range(1, last_row + 1):
+        cols = grid.get(r)
+        if not cols:
+            rows.append(empty)
+            continue
+        cells: list[Cell] = [(None, None)] * max(cols)
+        for c, cell in cols.items():
+            link = getattr(cell, "hyperlink", None)
+            target = getattr(link, "target", None) if link is not None else None
+            cells[c - 1] = (cell.value, target if isinstance(target, str) else None)
+        rows.append(cells)
+    return rows
 
 
 def _read_csv(path: Path) -> list[list[Cell]]:

@@ -19,7 +19,22 @@ def _text(cell: Cell) -> Text:
     return text
 
 
-def _block(block: object, wrap: bool) -> RenderableType:
+def _stacked(block: Table) -> RenderableType:
+    """A table for a narrow terminal: one record per row, each value under its column's name."""
+    lines: list[RenderableType] = [Text(block.title, style="bold")] if block.title else []
+    for row in block.rows:
+        head = Text(f"{block.columns[0]}: ", style="dim")
+        head.append_text(_text(row[0]))
+        head.stylize("bold", len(block.columns[0]) + 2)
+        lines.append(head)
+        for column, cell in zip(block.columns[1:], row[1:], strict=False):
+            line = Text(f"  {column}: ", style="dim")
+            line.append_text(_text(cell))
+            lines.append(line)
+    return Group(*lines)
+
+
+def _block(block: object, wrap: bool, narrow: bool = False) -> RenderableType:
     if isinstance(block, Heading):
         return Text(block.text, style="bold underline" if block.level == 1 else "bold")
     if isinstance(block, Paragraph):
@@ -28,16 +43,21 @@ def _block(block: object, wrap: bool) -> RenderableType:
         grid = RichTable(
             box=box.SIMPLE, show_header=False, title=block.title or None, title_justify="left", pad_edge=False
         )
-        grid.add_column(style="bold", no_wrap=True)
-        grid.add_column(overflow="fold", no_wrap=not wrap)
+        grid.add_column(style="bold", no_wrap=not narrow, ratio=1 if narrow else None)
+        grid.add_column(overflow="fold", no_wrap=not wrap, ratio=2 if narrow else None)
         for label, cell in block.rows:
             grid.add_row(label, _text(cell))
         return grid
+    if isinstance(block, Table) and narrow:
+        return _stacked(block)
     if isinstance(block, Table):
         table = RichTable(box=box.SIMPLE_HEAD, title=block.title or None, title_justify="left", title_style="bold")
         for i, column in enumerate(block.columns):
             first = block.row_labels and i == 0
-            table.add_column(column, style="bold" if first else None, no_wrap=first or not wrap, overflow="fold")
+            # Row labels stay on one line unless the terminal is too narrow for them and the answer.
+            table.add_column(
+                column, style="bold" if first else None, no_wrap=(first and not narrow) or not wrap, overflow="fold"
+            )
         for row in block.rows:
             table.add_row(*(_text(c) for c in row))
         return table
@@ -79,11 +99,12 @@ def _block(block: object, wrap: bool) -> RenderableType:
     raise TypeError(f"unknown block {block!r}")
 
 
-def to_renderable(doc: Document, wrap: bool = True) -> RenderableType:
-    """``wrap=False`` when the width is unbounded (piped output): skips Rich's line wrapping work."""
+def to_renderable(doc: Document, wrap: bool = True, narrow: bool = False) -> RenderableType:
+    """``wrap=False`` when the width is unbounded (piped output): skips Rich's line wrapping work.
+    ``narrow`` when the terminal is under 60 columns: row labels wrap too, so answers keep their room."""
     parts: list[RenderableType] = [Text(doc.title, style="bold")]
     for block in doc.blocks:
-        parts += [Text(""), _block(block, wrap)]
+        parts += [Text(""), _block(block, wrap, narrow)]
     for note in doc.notes:
         parts.append(Text(note, style="italic"))
     if doc.sources:
