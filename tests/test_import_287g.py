@@ -264,10 +264,10 @@ def test_synthetic_sheet(tmp_path: Path) -> None:
         "G7": SAFE.replace("https://gcc02", "https://nam11").format(name="Wso.pdf"),
         "G8": "mailto:someone@example.com",
     }
-    path = _workbook(tmp_path / "participatingAgencies01022025am.xlsx", rows, links, title_rows=2)
+    path = _workbook(tmp_path / "participatingAgencies04022025am.xlsx", rows, links, title_rows=2)
     result = import_sheets([path])
     rep, roster = result.report, result.roster
-    assert roster.as_of == "2025-01-02"
+    assert roster.as_of == "2025-04-02"
     assert rep.rows_read == 6 and rep.blank_rows == 1 and rep.agreements_written == 6
     by_row = {a.row: a for a in roster.agreements}
     harris = by_row[4]
@@ -337,7 +337,7 @@ def test_snapshot_from_newest_file_name(tmp_path: Path) -> None:
 
 def test_missing_column(tmp_path: Path) -> None:
     rows = [["STATE", "LAW ENFORCEMENT AGENCY", "TYPE", "SIGNED"], ["OHIO", "A PD", "Municipality", "1/2/2025"]]
-    path = _workbook(tmp_path / "participatingAgencies01022025am.xlsx", rows)
+    path = _workbook(tmp_path / "participatingAgencies04022025am.xlsx", rows)
     with pytest.raises(DataError) as info:
         import_sheets([path])
     problem = info.value.problems[0]
@@ -352,7 +352,7 @@ def test_no_header_at_all(tmp_path: Path) -> None:
 
 
 def test_no_data_rows(tmp_path: Path) -> None:
-    path = _workbook(tmp_path / "participatingAgencies01022025am.xlsx", [HEADER, [None] * 8])
+    path = _workbook(tmp_path / "participatingAgencies04022025am.xlsx", [HEADER, [None] * 8])
     with pytest.raises(DataError, match="no data rows"):
         import_sheets([path])
 
@@ -362,14 +362,14 @@ def test_no_data_rows(tmp_path: Path) -> None:
     [b"STATE,LAW ENFORCEMENT AGENCY\nthis is text\n", b"", b"\x00\x01\x02binary junk" * 10],
 )
 def test_renamed_text_file(tmp_path: Path, content: bytes) -> None:
-    path = tmp_path / "participatingAgencies01022025am.xlsx"
+    path = tmp_path / "participatingAgencies04022025am.xlsx"
     path.write_bytes(content)
     with pytest.raises(DataError, match="not an Excel workbook"):
         import_sheets([path])
 
 
 def test_zip_that_is_not_a_workbook(tmp_path: Path) -> None:
-    path = tmp_path / "participatingAgencies01022025am.xlsx"
+    path = tmp_path / "participatingAgencies04022025am.xlsx"
     with zipfile.ZipFile(path, "w") as zf:
         zf.writestr("hello.txt", "hi")
     with pytest.raises(DataError, match="not an Excel workbook"):
@@ -377,7 +377,7 @@ def test_zip_that_is_not_a_workbook(tmp_path: Path) -> None:
 
 
 def test_corrupt_workbook(tmp_path: Path) -> None:
-    path = tmp_path / "participatingAgencies01022025am.xlsx"
+    path = tmp_path / "participatingAgencies04022025am.xlsx"
     with zipfile.ZipFile(path, "w") as zf:
         zf.writestr("[Content_Types].xml", "<not xml")
         zf.writestr("xl/workbook.xml", "<also not xml")
@@ -386,7 +386,7 @@ def test_corrupt_workbook(tmp_path: Path) -> None:
 
 
 def test_size_guards(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    path = _workbook(tmp_path / "participatingAgencies01022025am.xlsx", [HEADER, ["OHIO", "A", "", "", "WSO"]])
+    path = _workbook(tmp_path / "participatingAgencies04022025am.xlsx", [HEADER, ["OHIO", "A", "", "", "WSO"]])
     monkeypatch.setattr(ice287g, "MAX_UNCOMPRESSED_BYTES", 1000)
     with pytest.raises(DataError, match="expands to"):
         import_sheets([path])
@@ -396,7 +396,7 @@ def test_size_guards(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_zip_bomb_is_refused_before_openpyxl(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    path = tmp_path / "participatingAgencies01022025am.xlsx"
+    path = tmp_path / "participatingAgencies04022025am.xlsx"
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("xl/workbook.xml", "<workbook/>")
         zf.writestr("xl/worksheets/sheet1.xml", b"\0" * (3 * 2**20))
@@ -445,7 +445,7 @@ def test_no_paths() -> None:
 
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(DataError, match="cannot read"):
-        import_sheets([tmp_path / "participatingAgencies01022025am.xlsx"])
+        import_sheets([tmp_path / "participatingAgencies04022025am.xlsx"])
 
 
 # ---- cleaning functions -------------------------------------------------------------
@@ -633,3 +633,37 @@ def test_diff_rosters() -> None:
     diff3 = diff_rosters(_roster(msgspec.structs.replace(a, status="pending", signed=None)), _roster(a))
     assert len(diff3.added) == 1 and len(diff3.removed) == 1
     json.dumps(ice287g.diff_to_dict(diff))
+
+
+def test_addendum_rows_fold_into_their_agreement(tmp_path: Path) -> None:
+    rows = [
+        HEADER,
+        ["TEXAS", "Bee County Sheriff's Office", "County", "Bee County", "WSO", dt.datetime(2025, 2, 24), "link", None],
+        ["TEXAS", "Bee County Sheriff's Office Addendum", "County", "Bee County", "WSO", dt.datetime(2025, 5, 1), "link", None],
+        ["TEXAS", "Lone Amendment", "County", "Lone County", "TFM", dt.datetime(2025, 5, 1), "link pending", None],
+    ]  # fmt: skip
+    links = {
+        "G2": "https://www.ice.gov/doclib/287gMOA/BeeWSO.pdf",
+        "G3": "https://www.ice.gov/doclib/287gMOA/BeeAdd.pdf",
+    }
+    result = import_sheets([_workbook(tmp_path / "participatingAgencies07182025pm.xlsx", rows, links)])
+    agencies = [a.agency for a in result.roster.agreements]
+    assert agencies == ["Bee County Sheriff's Office", "Lone Amendment"]  # "Bee ... Addendum" is not an agency
+    bee = result.roster.agreements[0]
+    assert bee.moa_url.endswith("BeeWSO.pdf") and bee.addendum_url.endswith("BeeAdd.pdf")  # type: ignore[union-attr]
+    messages = {w.row: w.message for w in result.report.warnings}
+    assert "folded into row 2" in messages[3] and "matches no agreement" in messages[4]
+    assert result.report.distinct_agencies == 2
+
+
+def test_year_typo_in_file_name_is_corrected_with_a_warning(tmp_path: Path) -> None:
+    rows = [HEADER, ["OHIO", "A Sheriff's Office", "County", "A County", "WSO", dt.datetime(2026, 1, 5), "link", None]]
+    result = import_sheets([_workbook(tmp_path / "participatingAgencies01062025.xlsx", rows)])
+    assert result.roster.as_of == "2026-01-06"
+    assert any("dated 2026-01-06 instead" in w.message for w in result.report.warnings)
+    assert (
+        import_sheets(
+            [_workbook(tmp_path / "participatingAgencies01062025.xlsx", rows)], as_of="2025-01-06"
+        ).roster.as_of
+        == "2025-01-06"
+    )

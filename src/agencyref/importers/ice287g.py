@@ -731,6 +731,8 @@ def import_sheets(paths: Sequence[Path], as_of: str | None = None) -> ImportResu
         rows_read += len(sheet.rows)
         blank_rows += sheet.blank_rows
         agreements.extend(_agreements(sheet, status, max_year, stats, warn))
+    agreements = _fold_addenda(agreements, warn)
+    snapshot = _check_snapshot_year(snapshot, agreements, paths, as_of, warn)
     if len(participating_sheets) > 1:
         warn.append(
             ImportWarning(
@@ -767,6 +769,82 @@ def import_sheets(paths: Sequence[Path], as_of: str | None = None) -> ImportResu
         warnings=warn,
     )
     return ImportResult(roster, report)
+
+
+_ADDENDUM = re.compile(r"\s*[-–(]?\s*\b(addendum|amendment)\)?\s*$", re.IGNORECASE)
+
+
+def _fold_addenda(agreements: list[Agreement], warn: list[ImportWarning]) -> list[Agreement]:
+    """Rows such as "X County Sheriff's Office Addendum" amend an agreement listed on another row.
+
+    Counting them as agreements (and "... Addendum" as an agency) would inflate both counts, so
+    each is folded into the agreement of the same state, agency and model, keeping its link as
+    the addendum link; one with nothing to fold into stays a row of its own. Both get a warning.
+    """
+    base = {
+        (a.state, a.agency.casefold(), a.model, a.status): i
+        for i, a in enumerate(agreements)
+        if not _ADDENDUM.search(a.agency)
+    }
+    out = list(agreements)
+    drop: set[int] = set()
+    for i, a in enumerate(agreements):
+        match = _ADDENDUM.search(a.agency)
+        if not match:
+            continue
+        name = a.agency[: match.start()].strip()
+        target = base.get((a.state, name.casefold(), a.model, a.status))
+        if target is None:
+            warn.append(
+                ImportWarning(
+                    a.sheet, a.row, f"{a.agency!r} looks like an addendum but matches no agreement; kept as listed"
+                )
+            )
+            continue
+        kept = out[target]
+        link = a.moa_url or a.addendum_url
+        if link and not kept.addendum_url:
+            out[target] = msgspec.structs.replace(kept, addendum_url=link)
+        drop.add(i)
+        warn.append(ImportWarning(a.sheet, a.row, f"addendum row folded into row {kept.row} ({name}, {a.model})"))
+    return [a for i, a in enumerate(out) if i not in drop]
+
+
+def _check_snapshot_year(
+    snapshot: dt.date, agreements: list[Agreement], paths: Sequence[Path], as_of: str | None, warn: list[ImportWarning]
+) -> dt.date:
+    """A list cannot predate its newest signing date. ICE has mistyped the year in file names
+    (a January 2026 list named ...01062025...), so a date one year early moves forward, with a warning."""
+    signed = [a.signed for a in agreements if a.signed]
+    if as_of is not None or not signed:
+        return snapshot
+    newest = dt.date.fromisoformat(max(signed))
+    if newest <= snapshot:
+        return snapshot
+    names = ", ".join(p.name for p in paths)
+    try:
+        later = snapshot.replace(year=snapshot.year + 1)
+    except ValueError:  # 29 February
+        later = snapshot + dt.timedelta(days=365)
+    if newest <= later:
+        warn.append(
+            ImportWarning(
+                names,
+                0,
+                f"the file name says {snapshot}, but the list signs agreements up to {newest}; "
+                f"dated {later} instead (give --as-of to override)",
+            )
+        )
+        return later
+    warn.append(
+        ImportWarning(
+            names,
+            0,
+            f"the file name says {snapshot}, but the list signs agreements up to {newest}; "
+            "check the date and give --as-of",
+        )
+    )
+    return snapshot
 
 
 # ---- diff -------------------------------------------------------------------
