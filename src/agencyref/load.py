@@ -69,20 +69,11 @@ def _record_key(section: str, record: Any) -> str:
     return str(record.id if section == "sources" else record.code if section == "states" else record.key)
 
 
-KEYED: dict[str, Any] = {
-    "sources": m.Source,
-    "agencies": m.Agency,
-    "programs": m.Program,
-    "matters": m.Matter,
-    "states": m.State,
-    "terms": m.Term,
-}
-
-
 def compile_knowledge(kb: m.KnowledgeBase) -> CompiledKnowledge:
     encode = msgspec.msgpack.encode
     records = {
-        section: {_record_key(section, r): memoryview(encode(r)) for r in getattr(kb, section)} for section in KEYED
+        section: {_record_key(section, r): memoryview(encode(r)) for r in getattr(kb, section)}
+        for section in m.RECORD_TYPES
     }
     return CompiledKnowledge(
         meta=kb.meta,

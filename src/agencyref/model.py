@@ -209,6 +209,17 @@ class Meta(Record, frozen=True, kw_only=True):
     notice: Text
 
 
+# The keyed sections of the knowledge file and their record types (events are dated, not keyed).
+RECORD_TYPES: dict[str, type[Record]] = {
+    "sources": Source,
+    "agencies": Agency,
+    "programs": Program,
+    "matters": Matter,
+    "states": State,
+    "terms": Term,
+}
+
+
 class KnowledgeBase(Record, frozen=True, kw_only=True):
     meta: Meta
     sources: list[Source]

@@ -23,16 +23,7 @@ from .yamlsafe import line_of, path_text, printable
 
 Path = tuple[str | int, ...]
 
-_SECTIONS: dict[str, Any] = {
-    "meta": m.Meta,
-    "sources": m.Source,
-    "agencies": m.Agency,
-    "programs": m.Program,
-    "matters": m.Matter,
-    "states": m.State,
-    "terms": m.Term,
-    "events": m.Event,
-}
+_SECTIONS: dict[str, Any] = {"meta": m.Meta, **m.RECORD_TYPES, "events": m.Event}
 _AT = re.compile(r"^(?P<msg>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.S)
 _SEGMENT = re.compile(r"\.([^.\[]+)|\[(\d+)\]")
 _FIELD = re.compile(r"(unknown|missing required) field `([^`]+)`")
