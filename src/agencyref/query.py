@@ -135,9 +135,27 @@ def _documents(k: Knowledge) -> Iterable[tuple[str, str, str, str, str]]:
         yield "event", e.date, f"{e.date} {e.title}", e.title, e.summary
 
 
+def _tokens(text: str) -> set[str]:
+    """Words of ``text`` for matching: "287(g)" gives "287", "g" and "287g"; "I-247A" gives "i247a"."""
+    low = text.casefold()
+    words = set(_WORD.findall(low))
+    words.update(_SQUASH.sub("", chunk) for chunk in low.split())
+    words.discard("")
+    return words
+
+
+_SQUASH = re.compile(r"[\W_]+")
+
+
+def _matches(word: str, tokens: set[str]) -> bool:
+    """A typed word matches a token it begins (so "warrant" finds "warrants", "ice" does not find "police")."""
+    return word in tokens or any(t.startswith(word) for t in tokens)
+
+
 def search(k: Knowledge, text: str, kinds: Iterable[str] | None = None, limit: int = 20) -> list[Hit]:
-    """Rank every entity whose names or text contain all the words typed."""
-    words = _words(text)
+    """Rank every entry whose names or text contain all the words typed (names count most)."""
+    words = [_SQUASH.sub("", w) for w in text[:500].casefold().split()]
+    words = [w for w in words if len(w) > 1 or w.isdigit()]
     if not words:
         return []
     allowed = set(kinds) if kinds else None
@@ -146,17 +164,18 @@ def search(k: Knowledge, text: str, kinds: Iterable[str] | None = None, limit: i
     for kind, key, label, names, body in _documents(k):
         if allowed and kind not in allowed:
             continue
-        low_names, low_body = names.casefold(), body.casefold()
-        if not all(w in low_names or w in low_body for w in words):
+        name_tokens, body_tokens = _tokens(names), _tokens(body)
+        in_names = [_matches(w, name_tokens) for w in words]
+        if not all(n or _matches(w, body_tokens) for w, n in zip(words, in_names, strict=True)):
             continue
-        score = sum(5.0 if w in low_names else 1.0 for w in words)
+        score = sum(5.0 if n else 1.0 for n in in_names)
         if normalize(phrase) in (normalize(label), normalize(key)):
             score += 20
-        elif phrase in low_names:
+        elif phrase in names.casefold():
             score += 8
-        elif phrase in low_body:
+        elif phrase in body.casefold():
             score += 2
-        hits.append(Hit(score, kind, key, label, _snippet(body, words)))
+        hits.append(Hit(score, kind, key, label, _snippet(body, _words(text))))
     hits.sort(key=lambda h: (-h.score, h.kind, h.label))
     return hits[:limit]
 
