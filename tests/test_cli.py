@@ -185,3 +185,10 @@ def test_odd_names_give_clean_not_found(mini: Runner, junk: str) -> None:
     r = mini("agency", junk)
     assert r.code == 1 and r.out == "" and "Traceback" not in r.err
     assert "\x1b" not in r.err.replace("\\x1b", "")
+
+
+def test_search_matches_words_not_fragments(mini: Runner) -> None:
+    keys = [h["key"] for h in mini("-q", "search", "ice", "--kind", "agency", "--json").json()["results"]]
+    assert keys == ["ice"]  # "police" contains "ice" but is not about it
+    assert mini("-q", "search", "287g", "--json").json()["results"][0]["key"] == "287g"  # matches "287(g)"
+    assert mini("-q", "search", "warr", "--json").json()["results"]  # a word's beginning is enough
