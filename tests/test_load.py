@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -58,11 +57,10 @@ def test_python_tag_is_refused_without_running_it(tmp_path: Path) -> None:
     assert not marker.exists()
 
 
-def test_alias_bomb_is_refused_fast() -> None:
-    start = time.perf_counter()
+def test_alias_bomb_is_refused_without_expanding() -> None:
     msgs = problems(BAD / "alias_bomb.yaml")
-    assert time.perf_counter() - start < 5  # a generous bound: expansion would take minutes and gigabytes
-    assert len(msgs) == 1 and "aliases" in msgs[0]
+    # One message, at the first alias to a collection: the builder stops there instead of expanding.
+    assert len(msgs) == 1 and "aliases" in msgs[0] and msgs[0].startswith("alias_bomb.yaml:1: b[0]:")
 
 
 @pytest.mark.parametrize(

@@ -82,11 +82,10 @@ def test_object_constructing_tags_are_refused_and_never_run(run: Runner, tmp_pat
 
 
 def test_alias_bomb_is_refused_fast_through_the_cli(run: Runner) -> None:
-    start = time.perf_counter()
-    for r in both_ways(run, BAD / "alias_bomb.yaml"):
-        assert_clean_failure(r, 3)
-        assert r.err.count("\n") == 1 and "aliases" in r.err  # one message, not one per alias
-    assert time.perf_counter() - start < 5
+    with deadline(60):  # a watchdog against a regression that expands the bomb, not a timing
+        for r in both_ways(run, BAD / "alias_bomb.yaml"):
+            assert_clean_failure(r, 3)
+            assert r.err.count("\n") == 1 and "aliases" in r.err  # one message, not one per alias
 
 
 def test_repeated_scalar_alias_is_refused_before_it_explodes(run: Runner, tmp_path: Path) -> None:
@@ -101,12 +100,11 @@ def test_repeated_scalar_alias_is_refused_before_it_explodes(run: Runner, tmp_pa
     )
     path = tmp_path / "scalar_bomb.yaml"
     path.write_text(text, encoding="utf-8")
-    start = time.perf_counter()
-    for r in both_ways(run, path):
-        assert_clean_failure(r, 3)
-        assert "scalar_bomb.yaml:29: agencies[0].aliases[" in r.err and "aliases repeat too much text" in r.err
-        assert len(r.err) < 2000
-    assert time.perf_counter() - start < 10
+    with deadline(60):  # a watchdog against a regression that expands the text, not a timing
+        for r in both_ways(run, path):
+            assert_clean_failure(r, 3)
+            assert "scalar_bomb.yaml:29: agencies[0].aliases[" in r.err and "aliases repeat too much text" in r.err
+            assert len(r.err) < 2000
 
 
 def test_small_scalar_aliases_still_work(mini: Runner, run: Runner, tmp_path: Path) -> None:
@@ -137,11 +135,10 @@ def test_big_file_is_refused_at_the_real_limit(run: Runner, tmp_path: Path) -> N
         fh.write(MINI.read_bytes())
         line = b"# " + b"x" * 1022 + b"\n"
         fh.write(line * (yamlsafe.MAX_BYTES // len(line) + 1))
-    start = time.perf_counter()
-    r = run("-q", "--data", str(path), "agency", "ice")
+    with deadline(60):  # refused before parsing; the watchdog only catches a regression that parses it
+        r = run("-q", "--data", str(path), "agency", "ice")
     assert_clean_failure(r, 3)
     assert "larger than the 32 MiB limit" in r.err
-    assert time.perf_counter() - start < 5
 
 
 NESTINGS: dict[str, tuple[Callable[[int], str], list[int]]] = {
@@ -768,10 +765,8 @@ def test_sigint_in_process_exits_130_without_traceback(mini: Runner, monkeypatch
         time.sleep(5)  # never reached: the handler raises KeyboardInterrupt first
 
     monkeypatch.setattr(agencies, "agency_profile", interrupted)
-    start = time.perf_counter()
     r = mini("-q", "agency", "ice")
-    assert time.perf_counter() - start < 4
-    assert r.code == 130 and r.out == ""
+    assert r.code == 130 and r.out == ""  # 130, not 0: the sleep after the signal never completed
     assert all(word not in r.err for word in TRACEBACK_WORDS), r.err
 
 
@@ -818,11 +813,9 @@ def test_sigint_through_the_entry_point(tmp_path: Path) -> None:
         "from agencyref._entry import run\n"
         "run()\n"
     )
-    start = time.perf_counter()
     proc = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, env=agencyref_env(tmp_path), timeout=60, check=False
     )
-    assert time.perf_counter() - start < 8
     assert proc.returncode == 130
     assert proc.stdout == b""
     assert all(word not in proc.stderr.decode() for word in TRACEBACK_WORDS), proc.stderr

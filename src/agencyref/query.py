@@ -49,10 +49,6 @@ def pick_aspects(requested: Iterable[str]) -> list[tuple[str, str]]:
     return out
 
 
-def format_date(date: str) -> str:
-    return date
-
-
 def figure_text(f: m.Figure) -> str:
     value = f"{f.value:,.0f}" if f.value == int(f.value) else f"{f.value:,}"
     return f"{f.label}: {value} {f.unit} (as of {f.as_of})"

@@ -12,21 +12,19 @@ one: ``"Pinellas Co."``, ``"pinellas county"``; ``"Sheriff's Office"``,
 from __future__ import annotations
 
 import difflib
-import gc
 import math
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 import msgspec
 
-from agencyref.model import Agreement, Roster, Summary
+from agencyref.model import Agreement, Summary
 from agencyref.usps import state_code
 
 MAX_QUERY = 200  # characters of user text we look at
 MODELS = ("jem", "tfm", "wso")
-AGENCY_TYPES = ("county", "municipal", "state", "federal", "tribal", "other", "unknown")
 
 _NON_WORD = re.compile(r"[\W_]+")
 _TOKEN_MAP = {
@@ -94,83 +92,22 @@ class _AgencyEntry(msgspec.Struct):
 
 
 class RosterIndex(msgspec.Struct):
-    """Lookup tables over one roster. Build with :meth:`build`."""
+    """Name tables for county and agency lookups. Build with :meth:`from_names`.
 
-    roster: Roster
-    by_state: dict[str, list[Agreement]] = {}
-    by_county: dict[tuple[str, str], list[Agreement]] = {}
-    county_names: dict[tuple[str, str], str] = {}  # key -> shown name
+    It holds no agreements: the compiled roster cache keeps the (state, name) rows, so a lookup
+    never decodes the roster, and the caller then fetches the matching state's agreements.
+    """
+
+    county_names: dict[tuple[str, str], str] = {}  # (state, county key) -> shown name
     counties_by_key: dict[str, list[tuple[str, str]]] = {}  # county key -> [(state, key)]
     agencies: list[_AgencyEntry] = []
-    by_agency: dict[tuple[str, str], list[Agreement]] = {}  # (state, casefold) -> agreements
     by_token: dict[str, list[int]] = {}  # token -> indexes into agencies
     idf: dict[str, float] = {}
 
     @classmethod
-    def build(cls, roster: Roster) -> RosterIndex:
-        # Building allocates many small containers and no cycles; pausing the
-        # cyclic GC roughly halves the time on large rosters.
-        paused = gc.isenabled()
-        gc.disable()
-        try:
-            return cls._build(roster)
-        finally:
-            if paused:
-                gc.enable()
-
-    @classmethod
-    def _build(cls, roster: Roster) -> RosterIndex:
-        index = cls(roster=roster)
-        by_state = index.by_state
-        by_county = index.by_county
-        by_agency = index.by_agency
-        county_cache: dict[str, str] = {}
-        for a in roster.agreements:
-            bucket = by_state.get(a.state)
-            if bucket is None:
-                bucket = by_state[a.state] = []
-            bucket.append(a)
-            if a.county:
-                ckey = county_cache.get(a.county)
-                if ckey is None:
-                    ckey = county_cache[a.county] = county_key(a.county)
-                if ckey:
-                    key = (a.state, ckey)
-                    bucket = by_county.get(key)
-                    if bucket is None:
-                        bucket = by_county[key] = []
-                        index.county_names[key] = a.county
-                        index.counties_by_key.setdefault(ckey, []).append(key)
-                    bucket.append(a)
-            akey = (a.state, a.agency.casefold())
-            bucket = by_agency.get(akey)
-            if bucket is None:
-                bucket = by_agency[akey] = []
-                toks = tokens(a.agency)
-                index.agencies.append(_AgencyEntry(a.state, a.agency, " ".join(toks), frozenset(toks)))
-            bucket.append(a)
-        by_token = index.by_token
-        for i, entry in enumerate(index.agencies):
-            for tok in entry.toks:
-                ids = by_token.get(tok)
-                if ids is None:
-                    by_token[tok] = [i]
-                else:
-                    ids.append(i)
-        n = max(len(index.agencies), 1)
-        index.idf = {tok: math.log(1 + n / len(ids)) for tok, ids in by_token.items()}
-        return index
-
-    @classmethod
-    def from_names(
-        cls, roster: Roster, agencies: Iterable[tuple[str, str]], counties: Iterable[tuple[str, str]]
-    ) -> RosterIndex:
-        """Name tables only (no agreement lists), from (state, name) and (state, county) rows.
-
-        The compiled roster cache keeps these rows so that a county or agency lookup does not
-        decode every agreement; callers fetch the matching state's agreements afterwards.
-        """
-        index = cls(roster=roster)
+    def from_names(cls, agencies: Iterable[tuple[str, str]], counties: Iterable[tuple[str, str]]) -> RosterIndex:
+        """From (state, agency as listed) and (state, county as listed) rows."""
+        index = cls()
         for state, county in counties:
             ckey = county_key(county)
             if ckey and (state, ckey) not in index.county_names:
@@ -185,61 +122,6 @@ class RosterIndex(msgspec.Struct):
         n = max(len(index.agencies), 1)
         index.idf = {tok: math.log(1 + n / len(ids)) for tok, ids in index.by_token.items()}
         return index
-
-    @property
-    def states(self) -> list[str]:
-        return sorted(s for s in self.by_state if s)
-
-    def agreements_of(self, state: str, agency: str) -> list[Agreement]:
-        """Every agreement (any model or status) of one agency."""
-        return list(self.by_agency.get((state, agency.casefold()), []))
-
-
-def _filter(
-    agreements: Iterable[Agreement],
-    model: str | None = None,
-    agency_type: str | None = None,
-    status: str | None = None,
-) -> list[Agreement]:
-    return [
-        a
-        for a in agreements
-        if (model is None or a.model == model)
-        and (agency_type is None or a.agency_type == agency_type)
-        and (status is None or a.status == status)
-    ]
-
-
-def agreements_in_state(
-    index: RosterIndex,
-    code: str,
-    model: str | None = None,
-    agency_type: str | None = None,
-    status: str | None = None,
-) -> list[Agreement]:
-    """Agreements in a state (USPS code or name), in roster order. ``status=None`` means both."""
-    resolved = state_code(code) or code
-    return _filter(index.by_state.get(resolved, ()), model, agency_type, status)
-
-
-def counts_by_model(agreements: Iterable[Agreement]) -> dict[str, int]:
-    """``{'jem': n, 'tfm': n, 'wso': n}`` plus ``'unknown'`` when any."""
-    counts: Counter[str] = Counter(a.model for a in agreements)
-    out = {m: counts[m] for m in MODELS}
-    if counts["unknown"]:
-        out["unknown"] = counts["unknown"]
-    return out
-
-
-def counts_by_type(agreements: Iterable[Agreement]) -> dict[str, int]:
-    """Agreements per agency type, only types that occur, in a fixed order."""
-    counts: Counter[str] = Counter(a.agency_type for a in agreements)
-    return {t: counts[t] for t in AGENCY_TYPES if counts[t]}
-
-
-def distinct_agencies(agreements: Iterable[Agreement]) -> int:
-    """Distinct (state, agency name case-folded)."""
-    return len({(a.state, a.agency.casefold()) for a in agreements})
 
 
 # ---- counties ---------------------------------------------------------------
@@ -298,20 +180,6 @@ def suggest_counties(index: RosterIndex, text: str, limit: int = 5) -> list[tupl
         if out:
             break
     return out[:limit]
-
-
-def agreements_in_county(
-    index: RosterIndex,
-    state: str,
-    county: str,
-    model: str | None = None,
-    agency_type: str | None = None,
-    status: str | None = None,
-) -> list[Agreement]:
-    """Agreements whose COUNTY cell names this county (the sheet leaves it blank for
-    most city and state agencies, so those are not included)."""
-    code = state_code(state) or state
-    return _filter(index.by_county.get((code, county_key(county)), ()), model, agency_type, status)
 
 
 # ---- agencies ---------------------------------------------------------------
@@ -454,25 +322,3 @@ class StateCount(msgspec.Struct, frozen=True):
     agreements: int
     agencies: int
     per_model: dict[str, int]
-
-
-def by_state(
-    roster: Roster | Sequence[Agreement],
-    model: str | None = None,
-    agency_type: str | None = None,
-    status: str | None = "participating",
-) -> list[StateCount]:
-    """Per-state totals ranked by agreements (desc), then state code.
-
-    Counts participating agreements unless ``status`` says otherwise (``None``: both).
-    """
-    agreements = roster.agreements if isinstance(roster, Roster) else roster
-    groups: dict[str, list[Agreement]] = {}
-    for a in _filter(agreements, model, agency_type, status):
-        groups.setdefault(a.state, []).append(a)
-    out = [
-        StateCount(state=s, agreements=len(items), agencies=distinct_agencies(items), per_model=counts_by_model(items))
-        for s, items in groups.items()
-    ]
-    out.sort(key=lambda c: (-c.agreements, c.state))
-    return out

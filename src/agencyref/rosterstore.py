@@ -19,10 +19,10 @@ from .load import read_bytes, roster_path
 from .model import Agreement, Roster, Source, Summary
 
 if TYPE_CHECKING:
-    from .roster_query import RosterIndex
+    from .roster_query import RosterIndex, StateCount
 
 ROSTER_SOURCE_ID = "ice-287g-roster"
-NATIONAL = ""  # key of the nationwide summary
+NATIONAL = "*"  # key of the nationwide summary; "" is a real key (a state ICE's sheet left unreadable)
 
 
 class CompiledRoster(msgspec.Struct, frozen=True):
@@ -105,6 +105,40 @@ class OpenRoster:
             self._states[state] = msgspec.msgpack.decode(raw, type=list[Agreement]) if raw is not None else []
         return self._states[state]
 
+    def in_county(self, state: str, county: str) -> list[Agreement]:
+        """Agreements whose COUNTY cell names this county (ICE leaves it blank for many city and
+        state agencies, so those are not included)."""
+        from .roster_query import county_key
+
+        key = county_key(county)
+        return [a for a in self.in_state(state) if a.county and county_key(a.county) == key]
+
+    def of_agency(self, state: str, agency: str) -> list[Agreement]:
+        """Every agreement (any model or status) of one agency, matched case-insensitively."""
+        folded = agency.casefold()
+        return [a for a in self.in_state(state) if a.agency.casefold() == folded]
+
+    def state_counts(self, model: str | None = None, agency_type: str | None = None) -> list["StateCount"]:
+        """States ranked by participating agreements. The precomputed counts answer the ranking and a
+        model filter; an agency-type filter reads the agreements."""
+        from .roster_query import StateCount, summarize
+
+        counts = []
+        for state, summary in self.compiled.summaries.items():
+            if state == NATIONAL:
+                continue
+            if agency_type is not None:
+                summary = summarize(a for a in self.in_state(state) if a.agency_type == agency_type)
+            if model is not None:
+                agreements, agencies = summary.by_model.get(model, 0), summary.agencies_by_model.get(model, 0)
+                per_model = {model: agreements}
+            else:
+                agreements, agencies, per_model = summary.agreements, summary.agencies, dict(summary.by_model)
+            if agreements:
+                counts.append(StateCount(state=state, agreements=agreements, agencies=agencies, per_model=per_model))
+        counts.sort(key=lambda c: (-c.agreements, c.state))
+        return counts
+
     def all_agreements(self) -> list[Agreement]:
         return [a for state in sorted(self.compiled.states) for a in self.in_state(state)]
 
@@ -128,10 +162,7 @@ class OpenRoster:
         from .roster_query import RosterIndex
 
         names = msgspec.msgpack.decode(self.compiled.names)
-        empty = Roster(
-            schema_version=1, as_of=self.as_of, source_url=self.compiled.source_url, source_files=[], agreements=[]
-        )
-        return RosterIndex.from_names(empty, map(tuple, names["agencies"]), map(tuple, names["counties"]))
+        return RosterIndex.from_names(map(tuple, names["agencies"]), map(tuple, names["counties"]))
 
     @property
     def source(self) -> Source:

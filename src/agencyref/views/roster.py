@@ -9,8 +9,8 @@ from ..errors import AmbiguousNameError, NoResultsError, NotFoundError
 from ..load import Knowledge
 from ..model import Agreement, Summary
 from ..names import Entry
-from ..roster_query import MODELS, StateCount, county_key, summarize, tokens
-from ..rosterstore import NATIONAL, ROSTER_SOURCE_ID, OpenRoster
+from ..roster_query import MODELS, summarize, tokens
+from ..rosterstore import ROSTER_SOURCE_ID, OpenRoster
 
 MODEL_NAMES = {"jem": "Jail Enforcement Model", "tfm": "Task Force Model", "wso": "Warrant Service Officer"}
 AGREEMENT_COLUMNS = ["agency", "type", "county", "model", "signed", "MOA"]
@@ -86,25 +86,6 @@ def _citations(k: Knowledge, opened: OpenRoster | None) -> Citations:
     return cite
 
 
-def state_counts(opened: OpenRoster, model: str | None = None, agency_type: str | None = None) -> list[StateCount]:
-    """States ranked by participating agreements (filters decode the agreements; no filter uses the counts)."""
-    counts = []
-    for state, summary in opened.compiled.summaries.items():
-        if state == NATIONAL:
-            continue
-        if agency_type is not None:
-            summary = summarize(_filtered(opened.in_state(state), model, agency_type))
-        if model is not None:
-            agreements, agencies = summary.by_model.get(model, 0), summary.agencies_by_model.get(model, 0)
-            per_model = {model: agreements}
-        else:
-            agreements, agencies, per_model = summary.agreements, summary.agencies, dict(summary.by_model)
-        if agreements:
-            counts.append(StateCount(state=state, agreements=agreements, agencies=agencies, per_model=per_model))
-    counts.sort(key=lambda c: (-c.agreements, c.state))
-    return counts
-
-
 def program_roster_blocks(
     opened: OpenRoster | None, model: str | None, cite: Citations
 ) -> tuple[list[Any], dict[str, Any]]:
@@ -114,7 +95,7 @@ def program_roster_blocks(
     cite.extra[ROSTER_SOURCE_ID] = opened.source
     total = summarize([a for a in opened.all_agreements() if a.model == model]) if model else opened.summary()
     assert total is not None
-    ranking = state_counts(opened, model)[:10]
+    ranking = opened.state_counts(model)[:10]
     label = "nationwide" + (f", {MODEL_NAMES.get(model, model)} only" if model else "")
     blocks: list[Any] = [_summary_block(label, total, opened, cite)]
     blocks.append(
@@ -131,7 +112,7 @@ def program_roster_blocks(
 
 
 def by_state_document(k: Knowledge, opened: OpenRoster, model: str | None, agency_type: str | None) -> Document:
-    counts = state_counts(opened, model, agency_type)
+    counts = opened.state_counts(model, agency_type)
     cite = _citations(k, opened)
     rows = []
     for rank, c in enumerate(counts, 1):
@@ -247,13 +228,11 @@ def _state_document(
 def _county_document(
     k: Knowledge, opened: OpenRoster, state: str, county: str, model: str | None, agency_type: str | None
 ) -> Document:
-    key = county_key(county)
-    agreements = [
-        a for a in _filtered(opened.in_state(state), model, agency_type) if a.county and county_key(a.county) == key
-    ]
+    agreements = _filtered(opened.in_county(state, county), model, agency_type)
+    summary = summarize(agreements)
     cite = _citations(k, opened)
     blocks: list[Any] = [
-        _summary_block(f"{county}, {state}", summarize(agreements), opened, cite),
+        _summary_block(f"{county}, {state}", summary, opened, cite),
         _agreement_table(agreements, "Agencies in this county"),
     ]
     notes = [
@@ -263,7 +242,7 @@ def _county_document(
         notes.append("No agreements of this county match the filters.")
     data = {
         "county": {"state": state, "name": county},
-        "roster": {**_meta(opened), **_summary_dict(summarize(agreements))},
+        "roster": {**_meta(opened), **_summary_dict(summary)},
         "agreements": msgspec.to_builtins(agreements),
     }
     return Document("county", f"{county}, {state}", blocks, data, cite.sources, csv=_csv(agreements), notes=notes)
@@ -272,19 +251,17 @@ def _county_document(
 def _agency_document(
     k: Knowledge, opened: OpenRoster, state: str, agency: str, others: list[tuple[float, str, str]], model: str | None
 ) -> Document:
-    folded = agency.casefold()
-    agreements = [
-        a for a in opened.in_state(state) if a.agency.casefold() == folded and (model is None or a.model == model)
-    ]
+    agreements = _filtered(opened.of_agency(state, agency), model, None)
+    summary = summarize(agreements)
     cite = _citations(k, opened)
     blocks: list[Any] = [
-        _summary_block(f"{agency}, {state}", summarize(agreements), opened, cite),
+        _summary_block(f"{agency}, {state}", summary, opened, cite),
         _agreement_table(agreements, "Agreements"),
     ]
     notes = [f"Closest match in ICE's list. Others: {'; '.join(f'{a}, {s}' for _, s, a in others)}"] if others else []
     data = {
         "agency": {"state": state, "name": agency},
-        "roster": {**_meta(opened), **_summary_dict(summarize(agreements))},
+        "roster": {**_meta(opened), **_summary_dict(summary)},
         "agreements": msgspec.to_builtins(agreements),
     }
     return Document(
