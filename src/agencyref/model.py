@@ -27,11 +27,22 @@ Key = Annotated[
 SourceIds = Annotated[list[Key], msgspec.Meta(min_length=1, description="ids of the sources behind this fact")]
 Text = Annotated[str, msgspec.Meta(min_length=1)]
 
-SourceKind = Literal["statute", "regulation", "court", "government", "research", "news", "advocacy", "dataset"]
+SourceKind = Literal[
+    "statute", "regulation", "court", "government", "research", "news", "advocacy", "dataset", "reference", "commercial"
+]
+Side = Literal["for", "against"]
 Level = Literal["federal", "state", "county", "municipal", "special", "tribal", "historical"]
 Stance = Literal["limits", "requires", "mixed", "none_recorded"]
 LawEffect = Literal["limits", "requires", "other"]
-LawStatus = Literal["in_force", "partly_blocked", "blocked", "repealed", "rescinded", "expired"]
+LawStatus = Literal[
+    "in_force", "partly_blocked", "blocked", "repealed", "rescinded", "expired", "superseded", "vetoed", "failed", "pending"
+]
+# Statuses of measures that are not (or never became) law: listed for context, never counted toward a stance.
+NOT_LAW: frozenset[str] = frozenset({"vetoed", "failed", "pending"})
+LawKind = Literal[
+    "statute", "executive_order", "ag_opinion", "court_ruling", "regulation", "agreement", "ordinance", "policy", "bill"
+]
+Qualifier = Literal["at_least", "about", "at_most"]
 ModelKey = Literal["jem", "tfm", "wso"]
 
 
@@ -48,6 +59,10 @@ class Source(Record, frozen=True, kw_only=True):
     published: PartialDate | None = None
     accessed: PartialDate | None = None
     note: str | None = None
+    # Set when the URL is a copy hosted by someone else: whose document it is (e.g. "DHS press release").
+    copy_of: str | None = None
+    # For advocacy sources on a contested question: which side the publisher takes.
+    side: Side | None = None
 
     @property
     def date(self) -> str | None:
@@ -74,6 +89,7 @@ class Figure(Record, frozen=True, kw_only=True):
     value: float
     unit: Text
     as_of: PartialDate
+    qualifier: Qualifier | None = None  # "at_least" for a lower bound ("over 1,500"), "about" for an estimate
     model: ModelKey | None = None  # set when the figure counts one 287(g) model only
     sources: SourceIds
     note: str | None = None
@@ -170,6 +186,8 @@ class StateLaw(Record, frozen=True, kw_only=True):
     name: Text
     citation: Text
     year: Annotated[int, msgspec.Meta(ge=1776, le=2100)]
+    date: PartialDate | None = None  # signed, issued or decided
+    kind: LawKind = "statute"
     effect: LawEffect
     status: LawStatus = "in_force"
     summary: Text
@@ -181,6 +199,7 @@ class State(Record, frozen=True, kw_only=True):
     name: Text
     stance: Stance
     summary: str | None = None
+    checked: PartialDate | None = None  # when the entry was last checked against its sources
     laws: list[StateLaw] = []
     sources: list[Key] = []
 
