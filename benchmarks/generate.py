@@ -59,7 +59,7 @@ def big_knowledge(factor: int, out: Path) -> Path:
     import yaml
 
     sys.path.insert(0, str(ROOT / "src"))
-    from agencyref.yamlsafe import read_yaml
+    from agencyref.knowledge.yamlsafe import read_yaml
 
     doc, _ = read_yaml((ROOT / "data" / "agencies.yaml").read_bytes(), "agencies.yaml")
     keys = _all_keys(doc)
@@ -83,8 +83,8 @@ def big_roster(total: int, out: Path, grow_texas: bool = False) -> Path:
     import msgspec
 
     sys.path.insert(0, str(ROOT / "src"))
-    from agencyref.model import Roster
-    from agencyref.roster import encode_roster
+    from agencyref.roster.file import encode_roster
+    from agencyref.roster.model import Roster
 
     real = msgspec.json.decode((ROOT / "data" / "roster-287g.json").read_bytes(), type=Roster)
     rng = random.Random(287)

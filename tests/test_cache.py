@@ -19,9 +19,10 @@ from typing import Any
 import msgspec
 import pytest
 
-from agencyref import cache, load
-from agencyref.load import CompiledKnowledge
-from agencyref.rosterstore import CompiledRoster
+from agencyref import cache
+from agencyref.knowledge import store as load
+from agencyref.knowledge.store import CompiledKnowledge
+from agencyref.roster.store import CompiledRoster
 
 from .conftest import MINI, Runner
 

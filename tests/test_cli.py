@@ -170,7 +170,7 @@ def test_missing_argument_is_usage_error(run: Runner) -> None:
 
 
 def test_internal_error_is_exit_4_without_traceback(mini: Runner, monkeypatch: pytest.MonkeyPatch) -> None:
-    from agencyref.views import agencies
+    from agencyref.present.views import agencies
 
     def boom(*_: object) -> None:
         raise RuntimeError("kaboom")

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from agencyref.load import parse_knowledge
+from agencyref.knowledge.store import parse_knowledge
 
 from .conftest import REPO, Runner
 

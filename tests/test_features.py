@@ -51,7 +51,7 @@ def test_knowledge_file_points_editors_at_the_schema() -> None:
 
 def test_shipped_file_validates_against_its_json_schema() -> None:
     jsonschema = pytest.importorskip("jsonschema")
-    from agencyref.yamlsafe import read_yaml
+    from agencyref.knowledge.yamlsafe import read_yaml
 
     tree, _ = read_yaml((DATA / "agencies.yaml").read_bytes(), "agencies.yaml")
     schema = json.loads((DATA / "agencies.schema.json").read_text(encoding="utf-8"))
@@ -144,7 +144,7 @@ def test_narrow_and_dumb_terminals_render(mini: Runner, env: dict[str, str]) -> 
 
 
 def test_pager_runs_only_for_long_output_and_can_be_chosen(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from agencyref import output
+    from agencyref.cli import output
 
     seen = tmp_path / "paged.txt"
     monkeypatch.setenv("AGENCYREF_PAGER", f"tee {seen}")

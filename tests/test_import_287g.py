@@ -38,8 +38,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from agencyref.errors import DataError, UsageError
-from agencyref.importers import ice287g
-from agencyref.importers.ice287g import (
+from agencyref.roster import ice287g
+from agencyref.roster.file import decode_roster, encode_roster, write_roster_atomic
+from agencyref.roster.ice287g import (
     agency_type_key,
     clean_text,
     date_from_filename,
@@ -52,8 +53,7 @@ from agencyref.importers.ice287g import (
     state_code,
     unwrap_safelinks,
 )
-from agencyref.model import Agreement, Roster
-from agencyref.roster import decode_roster, encode_roster, write_roster_atomic
+from agencyref.roster.model import Agreement, Roster
 
 openpyxl = pytest.importorskip("openpyxl")
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from agencyref.errors import DataError
-from agencyref.load import parse_knowledge
+from agencyref.knowledge.store import parse_knowledge
 
 from .conftest import BAD, MINI
 
@@ -88,7 +88,7 @@ def test_bom_and_crlf_are_accepted() -> None:
 
 
 def test_oversized_file_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    from agencyref import yamlsafe
+    from agencyref.knowledge import yamlsafe
 
     monkeypatch.setattr(yamlsafe, "MAX_BYTES", 100)
     with pytest.raises(DataError, match="larger than"):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from agencyref.errors import AmbiguousNameError, NotFoundError
-from agencyref.names import Entry, NameIndex, normalize
+from agencyref.knowledge.names import Entry, NameIndex, normalize
 
 
 def index() -> NameIndex:

@@ -29,21 +29,20 @@ from hypothesis import strategies as st
 
 from agencyref import cli
 from agencyref.errors import AmbiguousNameError, DataError, NotFoundError, UsageError
-from agencyref.importers import ice287g
-from agencyref.importers.ice287g import (
-    STATE_NAMES,
+from agencyref.knowledge.query import find_matters, search
+from agencyref.knowledge.store import Knowledge, compile_knowledge, parse_knowledge
+from agencyref.roster import ice287g
+from agencyref.roster.file import decode_roster, encode_roster
+from agencyref.roster.ice287g import (
     agency_type_key,
     clean_text,
     import_sheets,
     model_key,
     parse_link,
     parse_signed,
-    state_code,
 )
-from agencyref.load import Knowledge, compile_knowledge, parse_knowledge
-from agencyref.model import Roster
-from agencyref.query import find_matters, search
-from agencyref.roster import decode_roster, encode_roster
+from agencyref.roster.model import Roster
+from agencyref.usps import STATE_NAMES, state_code
 
 from .conftest import MINI, REPO
 
@@ -448,6 +447,6 @@ def test_any_figure_value_is_rejected_or_renders(value: float) -> None:
         assert not math.isfinite(float(value)) or "value" in str(exc)
         return
     assert math.isfinite(kb.agencies[0].size[0].value)
-    from agencyref.query import aspect_value
+    from agencyref.knowledge.query import aspect_value
 
     aspect_value(kb.agencies[0], "size")

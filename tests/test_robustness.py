@@ -119,7 +119,7 @@ def test_small_scalar_aliases_still_work(mini: Runner, run: Runner, tmp_path: Pa
 
 
 def test_file_over_the_size_limit_is_refused(run: Runner, monkeypatch: pytest.MonkeyPatch) -> None:
-    from agencyref import yamlsafe
+    from agencyref.knowledge import yamlsafe
 
     monkeypatch.setattr(yamlsafe, "MAX_BYTES", 1024)
     for r in both_ways(run, MINI):
@@ -128,7 +128,7 @@ def test_file_over_the_size_limit_is_refused(run: Runner, monkeypatch: pytest.Mo
 
 
 def test_big_file_is_refused_at_the_real_limit(run: Runner, tmp_path: Path) -> None:
-    from agencyref import yamlsafe
+    from agencyref.knowledge import yamlsafe
 
     path = tmp_path / "big.yaml"
     with path.open("wb") as fh:  # a comment line repeated: cheap to write, refused before parsing
@@ -558,7 +558,7 @@ def test_bad_sheet_with_a_good_one_writes_nothing(run: Runner, tmp_path: Path, r
 def test_zip_bomb_is_refused_before_it_is_opened(
     run: Runner, tmp_path: Path, roster_out: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from agencyref.importers import ice287g
+    from agencyref.roster import ice287g
 
     before = roster_out.read_bytes()
     path = workbook(tmp_path / SHEET, [HEADER, GOOD_ROW])
@@ -638,7 +638,7 @@ def test_stray_far_away_cell_imports_without_walking_the_whole_sheet(run: Runner
 def test_sheet_spanning_too_many_cells_is_refused(
     run: Runner, tmp_path: Path, roster_out: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from agencyref.importers import ice287g
+    from agencyref.roster import ice287g
 
     before = roster_out.read_bytes()
     wb = openpyxl.Workbook()
@@ -758,7 +758,7 @@ def test_closed_pipe_exits_0(tmp_path: Path) -> None:
 
 
 def test_sigint_in_process_exits_130_without_traceback(mini: Runner, monkeypatch: pytest.MonkeyPatch) -> None:
-    from agencyref.views import agencies
+    from agencyref.present.views import agencies
 
     def interrupted(*_: object, **__: object) -> None:
         signal.raise_signal(signal.SIGINT)
@@ -804,7 +804,7 @@ def test_sigint_through_the_entry_point(tmp_path: Path) -> None:
     # The console script's own path (gc off, os._exit) with a real signal delivered mid-command.
     script = (
         "import os, signal, sys, time\n"
-        "import agencyref.views.agencies as v\n"
+        "import agencyref.present.views.agencies as v\n"
         "def slow(*a, **k):\n"
         "    os.kill(os.getpid(), signal.SIGINT)\n"
         "    time.sleep(10)\n"

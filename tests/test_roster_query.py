@@ -19,10 +19,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from agencyref.model import Agreement, Roster
-from agencyref.roster import decode_roster, encode_roster
-from agencyref.roster_query import county_key, find_agencies, find_county, suggest_counties, summarize, tokens
-from agencyref.rosterstore import OpenRoster, compile_roster
+from agencyref.roster.file import decode_roster, encode_roster
+from agencyref.roster.model import Agreement, Roster
+from agencyref.roster.query import county_key, find_agencies, find_county, suggest_counties, summarize, tokens
+from agencyref.roster.store import OpenRoster, compile_roster
 from agencyref.usps import state_code
 
 SHIPPED = Path(__file__).resolve().parent.parent / "data" / "roster-287g.json"

@@ -40,7 +40,14 @@ def _modules(args: list[str], cache: Path) -> set[str]:
 )
 def test_warm_calls_import_neither_rich_nor_yaml(args: list[str], tmp_path: Path) -> None:
     loaded = _modules(args, tmp_path)
-    for heavy in ("rich", "yaml", "openpyxl", "pydantic", "agencyref.validate", "agencyref.yamlsafe"):
+    for heavy in (
+        "rich",
+        "yaml",
+        "openpyxl",
+        "pydantic",
+        "agencyref.knowledge.validate",
+        "agencyref.knowledge.yamlsafe",
+    ):
         assert heavy not in loaded, f"{heavy} imported by a warm `agencyref {' '.join(args)}`"
 
 
@@ -48,4 +55,4 @@ def test_a_call_builds_only_its_own_command_module(tmp_path: Path) -> None:
     loaded = _modules(["compare", "ice", "police", "--format", "json"], tmp_path)
     assert "agencyref.cli.reference" in loaded
     assert not {"agencyref.cli.data", "agencyref.cli.places", "agencyref.cli.get"} & loaded
-    assert "agencyref.rosterstore" not in loaded  # compare never touches the roster
+    assert "agencyref.roster.store" not in loaded  # compare never touches the roster

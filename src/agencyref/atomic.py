@@ -4,7 +4,7 @@ import contextlib
 import os
 from pathlib import Path
 
-from .errors import DataError, Problem
+from agencyref.errors import DataError, Problem
 
 
 def write_text_atomic(path: Path, text: str) -> None:

@@ -22,9 +22,9 @@ from typing import Any, TypeVar
 
 import msgspec
 
-from . import __version__
-from .model import SCHEMA_VERSION
-from .paths import cache_dir
+from agencyref import __version__
+from agencyref.knowledge.model import SCHEMA_VERSION
+from agencyref.paths import cache_dir
 
 try:  # the builtin module: importing hashlib would also load OpenSSL, which costs start-up time
     from _blake2 import blake2b
@@ -35,7 +35,7 @@ T = TypeVar("T")
 # Modules whose code decides what a cache file holds. Their stat signature is part of the stamp,
 # so a cache written by other code (another release, or a working copy mid-edit) is rebuilt
 # rather than misread, without anyone having to remember to bump a number.
-_LAYOUT_MODULES = ("model.py", "load.py", "rosterstore.py", "names.py", "cache.py")
+_LAYOUT_MODULES = ("knowledge/model.py", "knowledge/store.py", "roster/store.py", "knowledge/names.py", "cache.py")
 
 
 def _stamp() -> str:

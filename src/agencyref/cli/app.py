@@ -10,9 +10,9 @@ from typing import Annotated, Any
 
 import typer
 
-from .. import __version__
-from ..errors import AgencyrefError, UsageError
-from ..output import choose_format, emit, note
+from agencyref import __version__
+from agencyref.cli.output import choose_format, emit, note
+from agencyref.errors import AgencyrefError, UsageError
 
 EPILOG_HINT = "Formats: table (default), json, yaml, csv, markdown. Exit codes: 0 ok, 1 not found, 2 usage, 3 bad data, 4 internal."
 
@@ -113,7 +113,7 @@ def model_option(help_text: str) -> Any:
 
 
 def _knowledge() -> Any:
-    from ..load import load_knowledge
+    from agencyref.knowledge.store import load_knowledge
 
     return load_knowledge(SETTINGS.data)
 
@@ -137,7 +137,7 @@ def _show(doc: Any, fmt: str | None, as_json: bool, k: Any, roster: Any = None) 
     chosen = choose_format(fmt, as_json)
     notice = k.kb.meta.notice
     if chosen == "csv" and doc.csv is None:
-        from ..render.csv_ import to_csv
+        from agencyref.present.render.csv_ import to_csv
 
         to_csv(doc)  # raises the usage error that explains why
     if not SETTINGS.quiet:

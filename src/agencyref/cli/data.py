@@ -6,11 +6,11 @@ from typing import Annotated, Any
 
 import typer
 
-from .. import __version__
-from ..errors import DataError, UsageError
-from ..output import choose_format, note
-from .app import SETTINGS, FormatOpt, JsonOpt, _knowledge, _show, app
-from .reference import _roster_or_none
+from agencyref import __version__
+from agencyref.cli.app import SETTINGS, FormatOpt, JsonOpt, _knowledge, _show, app
+from agencyref.cli.output import choose_format, note
+from agencyref.cli.reference import _roster_or_none
+from agencyref.errors import DataError, UsageError
 
 
 @app.command(epilog="Example: agencyref validate --strict data/agencies.yaml")
@@ -29,7 +29,8 @@ def validate(
     """Check a knowledge file: YAML, types, references, unique names. Exit 3 with file:line for each problem."""
     import gc
 
-    from ..load import knowledge_path, parse_knowledge, read_bytes
+    from agencyref.files import read_bytes
+    from agencyref.knowledge.store import knowledge_path, parse_knowledge
 
     gc.enable()  # a knowledge file can be large; see _entry.py
     target = path or knowledge_path(SETTINGS.data)
@@ -71,11 +72,11 @@ def import_287g(
     """Import ICE's 287(g) spreadsheet into the roster: report counts, warnings and what changed."""
     import gc
 
-    from ..importers.ice287g import diff_rosters, diff_to_dict, import_sheets, report_to_dict
-    from ..load import read_bytes
-    from ..paths import ROSTER_FILE, user_data_dir
-    from ..roster import decode_roster, write_roster_atomic
-    from ..rosterstore import open_roster
+    from agencyref.files import read_bytes
+    from agencyref.paths import ROSTER_FILE, user_data_dir
+    from agencyref.roster.file import decode_roster, write_roster_atomic
+    from agencyref.roster.ice287g import diff_rosters, diff_to_dict, import_sheets, report_to_dict
+    from agencyref.roster.store import open_roster
 
     gc.enable()  # spreadsheets are large; see _entry.py
     chosen = choose_format(fmt, as_json)
@@ -114,7 +115,7 @@ def import_287g(
         import msgspec
 
         sys.stdout.write(msgspec.json.format(msgspec.json.encode(document), indent=2).decode() + "\n")
-    from ..views.importreport import report_lines
+    from agencyref.present.views.importreport import report_lines
 
     for line in report_lines(document, verbose=chosen != "json"):
         note(line)
@@ -123,9 +124,8 @@ def import_287g(
 @app.command(epilog="Example: agencyref info --json")
 def info(fmt: FormatOpt = None, as_json: JsonOpt = False) -> None:
     """Which data files are in use, their as-of dates and coverage counts."""
-    from ..load import roster_path
-    from ..rosterstore import roster_summary
-    from ..views.reference import info as build
+    from agencyref.present.views.reference import info as build
+    from agencyref.roster.store import roster_path, roster_summary
 
     choose_format(fmt, as_json)
     k = _knowledge()
@@ -143,7 +143,7 @@ def schema(
     roster: Annotated[bool, typer.Option("--roster", help="The schema of the 287(g) roster file instead.")] = False,
 ) -> None:
     """Print the JSON Schema of the knowledge file (generated from the typed models)."""
-    from ..schema import knowledge_schema, roster_schema
+    from agencyref.present.schema import knowledge_schema, roster_schema
 
     sys.stdout.write(roster_schema() if roster else knowledge_schema())
 
@@ -157,7 +157,7 @@ def export(
     ] = None,
 ) -> None:
     """Export the whole reference: markdown with footnoted sources, or one JSON document."""
-    from ..views.export import export_json, export_markdown
+    from agencyref.present.views.export import export_json, export_markdown
 
     chosen = choose_format(fmt, as_json)
     if chosen not in ("markdown", "json"):
@@ -168,7 +168,7 @@ def export(
     if output is None:
         sys.stdout.write(text)
         return
-    from ..atomic import write_text_atomic
+    from agencyref.atomic import write_text_atomic
 
     write_text_atomic(output, text)
     note(f"wrote {output}")

@@ -9,7 +9,7 @@ import sys
 
 from typer.main import get_command
 
-from .main import COMMAND_MODULES, full_app
+from agencyref.cli.main import COMMAND_MODULES, full_app
 
 WIDTH = 100
 

@@ -4,8 +4,8 @@ from typing import Annotated, Any
 
 import typer
 
-from ..errors import NotFoundError
-from .app import FormatOpt, JsonOpt, _complete, _knowledge, app
+from agencyref.cli.app import FormatOpt, JsonOpt, _complete, _knowledge, app
+from agencyref.errors import NotFoundError
 
 ENTITY_KINDS = ("agency", "component", "program", "matter", "term", "state")
 
@@ -61,7 +61,7 @@ def get(
 
     import msgspec
 
-    from ..output import choose_format
+    from agencyref.cli.output import choose_format
 
     chosen = choose_format(fmt, as_json)
     k = _knowledge()

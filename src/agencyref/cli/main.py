@@ -7,9 +7,9 @@ from typing import Any
 
 import typer
 
-from ..errors import AgencyrefError, AmbiguousNameError, DataError, NotFoundError
-from ..output import error
-from .app import app
+from agencyref.cli.app import app
+from agencyref.cli.output import error
+from agencyref.errors import AgencyrefError, AmbiguousNameError, DataError, NotFoundError
 
 # Which module defines each command. Only the invoked one is imported (and registered):
 # Typer turns every registered command into a click command on each call.

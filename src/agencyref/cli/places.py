@@ -4,10 +4,10 @@ from typing import Annotated, Any
 
 import typer
 
-from ..errors import UsageError
-from ..output import choose_format
-from .app import SETTINGS, FormatOpt, JsonOpt, _complete, _knowledge, _show, app, model_option
-from .reference import _roster_or_none
+from agencyref.cli.app import SETTINGS, FormatOpt, JsonOpt, _complete, _knowledge, _show, app, model_option
+from agencyref.cli.output import choose_format
+from agencyref.cli.reference import _roster_or_none
+from agencyref.errors import UsageError
 
 
 @app.command(
@@ -48,7 +48,7 @@ def jurisdiction(
     as_json: JsonOpt = False,
 ) -> None:
     """Who covers where and what: an agency's jurisdiction, a state's laws and 287(g) agreements, who handles a case type."""
-    from ..views import jurisdiction as views
+    from agencyref.present.views import jurisdiction as views
 
     choose_format(fmt, as_json)
     if sum([name is not None, case is not None, by_state]) > 1:
@@ -58,11 +58,11 @@ def jurisdiction(
         raise UsageError("--type must be county, municipal, state, federal, tribal or other")
     k = _knowledge()
     if case is not None:
-        from ..query import find_matters
+        from agencyref.knowledge.query import find_matters
 
         _show(views.who_handles(k, case, find_matters(k, case)), fmt, as_json, k)
         return
-    from ..views.roster import by_state_document, place_document
+    from agencyref.present.views.roster import by_state_document, place_document
 
     if by_state:
         roster = _require_roster()
@@ -101,6 +101,6 @@ def _model_key(model: str | None) -> str | None:
 
 
 def _require_roster() -> Any:
-    from ..rosterstore import open_roster
+    from agencyref.roster.store import open_roster
 
     return open_roster(SETTINGS.roster)

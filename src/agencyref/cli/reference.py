@@ -4,9 +4,19 @@ from typing import Annotated, Any
 
 import typer
 
-from ..errors import DataError, NotFoundError, UsageError
-from ..output import choose_format, error, note
-from .app import AGENCY_KINDS, SETTINGS, FormatOpt, JsonOpt, _complete, _knowledge, _show, app, model_option
+from agencyref.cli.app import (
+    AGENCY_KINDS,
+    SETTINGS,
+    FormatOpt,
+    JsonOpt,
+    _complete,
+    _knowledge,
+    _show,
+    app,
+    model_option,
+)
+from agencyref.cli.output import choose_format, error, note
+from agencyref.errors import DataError, NotFoundError, UsageError
 
 
 @app.command(epilog="Example: agencyref compare ice police sheriff --aspect arrest_powers --aspect warrants")
@@ -34,8 +44,8 @@ def compare(
     as_json: JsonOpt = False,
 ) -> None:
     """Compare agencies side by side: authority, jurisdiction, powers, oversight, size."""
-    from ..query import pick_aspects
-    from ..views.agencies import compare as build
+    from agencyref.knowledge.query import pick_aspects
+    from agencyref.present.views.agencies import compare as build
 
     choose_format(fmt, as_json)
     k = _knowledge()
@@ -64,7 +74,7 @@ def agency(
     as_json: JsonOpt = False,
 ) -> None:
     """One agency's full profile (components, functions, powers, sources), or the list."""
-    from ..views.agencies import agency_list, agency_profile
+    from agencyref.present.views.agencies import agency_list, agency_profile
 
     choose_format(fmt, as_json)
     k = _knowledge()
@@ -92,7 +102,7 @@ def program(
     as_json: JsonOpt = False,
 ) -> None:
     """Program summary: statute, history, models, participation with as-of dates, arguments for and against."""
-    from ..views.programs import program_list
+    from agencyref.present.views.programs import program_list
 
     choose_format(fmt, as_json)
     k = _knowledge()
@@ -107,7 +117,7 @@ def program(
 
 
 def _program_document(k: Any, p: Any, model: str | None, opened: Any) -> Any:
-    from ..views.programs import program_profile
+    from agencyref.present.views.programs import program_profile
 
     variant = None
     if model is not None:
@@ -121,14 +131,14 @@ def _program_document(k: Any, p: Any, model: str | None, opened: Any) -> Any:
     model_key = variant.key if variant else None
     roster_part = None
     if p.key == "287g":
-        from ..views.roster import program_roster_blocks
+        from agencyref.present.views.roster import program_roster_blocks
 
         roster_part = lambda cite: program_roster_blocks(opened, model_key, cite)  # noqa: E731
     return program_profile(k, p, model_key, roster_part)
 
 
 def _roster_or_none() -> Any:
-    from ..rosterstore import open_roster
+    from agencyref.roster.store import open_roster
 
     try:
         return open_roster(SETTINGS.roster)
@@ -147,8 +157,8 @@ def glossary(
     as_json: JsonOpt = False,
 ) -> None:
     """Definitions of the words used in this field, with see-also links."""
-    from ..views.reference import term as term_view
-    from ..views.reference import term_list
+    from agencyref.present.views.reference import term as term_view
+    from agencyref.present.views.reference import term_list
 
     choose_format(fmt, as_json)
     k = _knowledge()
@@ -186,8 +196,8 @@ def timeline(
     as_json: JsonOpt = False,
 ) -> None:
     """Dated events from the INS (1933) to the newest changes, oldest first."""
-    from ..query import timeline as select
-    from ..views.reference import timeline as build
+    from agencyref.knowledge.query import timeline as select
+    from agencyref.present.views.reference import timeline as build
 
     choose_format(fmt, as_json)
     if since is not None and until is not None and since > until:
@@ -222,8 +232,8 @@ def search(
     as_json: JsonOpt = False,
 ) -> None:
     """Ranked search across agencies, programs, case types, states, glossary and timeline."""
-    from ..query import search as run
-    from ..views.reference import search_results
+    from agencyref.knowledge.query import search as run
+    from agencyref.present.views.reference import search_results
 
     choose_format(fmt, as_json)
     query = " ".join(text)
@@ -245,7 +255,7 @@ def sources(
     as_json: JsonOpt = False,
 ) -> None:
     """The sources behind the facts: title, publisher, date, URL."""
-    from ..views.reference import source, source_list
+    from agencyref.present.views.reference import source, source_list
 
     choose_format(fmt, as_json)
     k = _knowledge()

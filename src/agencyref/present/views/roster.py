@@ -4,13 +4,13 @@ from typing import Any
 
 import msgspec
 
-from ..document import BarChart, Bullets, Cell, Citations, Document, Fields, Table
-from ..errors import AmbiguousNameError, NoResultsError, NotFoundError
-from ..load import Knowledge
-from ..model import Agreement, Summary
-from ..names import Entry
-from ..roster_query import MODELS, summarize, tokens
-from ..rosterstore import ROSTER_SOURCE_ID, OpenRoster
+from agencyref.errors import AmbiguousNameError, NoResultsError, NotFoundError
+from agencyref.knowledge.names import Entry
+from agencyref.knowledge.store import Knowledge
+from agencyref.present.document import BarChart, Bullets, Cell, Citations, Document, Fields, Table
+from agencyref.roster.model import Agreement, Summary
+from agencyref.roster.query import MODELS, summarize, tokens
+from agencyref.roster.store import ROSTER_SOURCE_ID, OpenRoster
 
 MODEL_NAMES = {"jem": "Jail Enforcement Model", "tfm": "Task Force Model", "wso": "Warrant Service Officer"}
 AGREEMENT_COLUMNS = ["agency", "type", "county", "model", "signed", "MOA"]
@@ -155,7 +155,7 @@ def place_document(
         raise AmbiguousNameError("name", name, [f"{e.key} ({e.kind}: {e.label})" for e in found])
     if opened is None:
         raise NotFoundError("state or agency", name, k.names.suggest(name, ["state", "agency", "component"]))
-    from ..roster_query import find_agencies, find_county, suggest_counties
+    from agencyref.roster.query import find_agencies, find_county, suggest_counties
 
     counties = find_county(opened.index, name)
     if len(counties) > 1:
@@ -188,7 +188,7 @@ def _looks_like_county(name: str) -> bool:
 
 
 def _roster_state(name: str) -> str | None:
-    from ..usps import state_code
+    from agencyref.usps import state_code
 
     return state_code(name.strip()) if len(name) <= 40 else None
 
@@ -196,7 +196,7 @@ def _roster_state(name: str) -> str | None:
 def _state_document(
     k: Knowledge, opened: OpenRoster | None, code: str, model: str | None, agency_type: str | None
 ) -> Document:
-    from .jurisdiction import state_profile
+    from agencyref.present.views.jurisdiction import state_profile
 
     state = k.states.get(code)
     if state is not None:

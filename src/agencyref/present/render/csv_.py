@@ -5,8 +5,8 @@ from __future__ import annotations
 import csv
 import io
 
-from ..document import Document
-from ..errors import UsageError
+from agencyref.errors import UsageError
+from agencyref.present.document import Document
 
 
 def to_csv(doc: Document) -> str:

@@ -5,7 +5,7 @@ row stays on one line and nothing depends on a terminal width (the convention of
 tldr clients and clig.dev). Rich draws the same document at a terminal.
 """
 
-from ..document import BarChart, Bullets, Cell, Document, Fields, Heading, Paragraph, Table, Timeline
+from agencyref.present.document import BarChart, Bullets, Cell, Document, Fields, Heading, Paragraph, Table, Timeline
 
 BAR_WIDTH = 40
 

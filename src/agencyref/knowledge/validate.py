@@ -16,10 +16,10 @@ from typing import Any, get_args
 import msgspec
 import yaml
 
-from . import model as m
-from .errors import Problem
-from .names import normalize
-from .yamlsafe import line_of, path_text, printable
+from agencyref.errors import Problem
+from agencyref.knowledge import model as m
+from agencyref.knowledge.names import normalize
+from agencyref.knowledge.yamlsafe import line_of, path_text, printable
 
 Path = tuple[str | int, ...]
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from .errors import DataError, Problem
+from agencyref.errors import DataError, Problem
 
 _Loader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_DEPTH = 64

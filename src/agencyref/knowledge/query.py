@@ -8,10 +8,10 @@ from collections.abc import Iterable
 
 import msgspec
 
-from . import model as m
-from .errors import NotFoundError, UsageError
-from .load import Knowledge
-from .names import normalize
+from agencyref.errors import NotFoundError, UsageError
+from agencyref.knowledge import model as m
+from agencyref.knowledge.names import normalize
+from agencyref.knowledge.store import Knowledge
 
 # The fixed comparison aspects, in display order: every agency answers each one.
 ASPECTS: tuple[tuple[str, str], ...] = (

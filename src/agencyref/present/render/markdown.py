@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..document import BarChart, Bullets, Cell, Document, Fields, Heading, Paragraph, Table, Timeline
-from ..model import Source
+from agencyref.knowledge.model import Source
+from agencyref.present.document import BarChart, Bullets, Cell, Document, Fields, Heading, Paragraph, Table, Timeline
 
 
 def _cite(cell: Cell, prefix: str = "") -> str:

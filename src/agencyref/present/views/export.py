@@ -4,10 +4,10 @@ from typing import Any
 
 import msgspec
 
-from ..document import source_dict
-from ..load import Knowledge
-from ..model import SCHEMA_VERSION
-from ..rosterstore import OpenRoster
+from agencyref.knowledge.model import SCHEMA_VERSION
+from agencyref.knowledge.store import Knowledge
+from agencyref.present.document import source_dict
+from agencyref.roster.store import OpenRoster
 
 
 def export_json(k: Knowledge, opened: OpenRoster | None) -> str:
@@ -38,12 +38,12 @@ def export_json(k: Knowledge, opened: OpenRoster | None) -> str:
 
 def export_markdown(k: Knowledge, opened: OpenRoster | None) -> str:
     """Every entry rendered as its own section; footnote labels are namespaced per section."""
-    from ..render.markdown import to_markdown
-    from .agencies import agency_profile
-    from .jurisdiction import state_list, who_handles
-    from .programs import program_profile
-    from .reference import term_list, timeline
-    from .roster import by_state_document, program_roster_blocks
+    from agencyref.present.render.markdown import to_markdown
+    from agencyref.present.views.agencies import agency_profile
+    from agencyref.present.views.jurisdiction import state_list, who_handles
+    from agencyref.present.views.programs import program_profile
+    from agencyref.present.views.reference import term_list, timeline
+    from agencyref.present.views.roster import by_state_document, program_roster_blocks
 
     kb = k.kb
     parts = [

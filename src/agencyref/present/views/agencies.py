@@ -6,10 +6,10 @@ from typing import Any
 
 import msgspec
 
-from .. import model as m
-from ..document import Bullets, Cell, Citations, Document, Fields, Table
-from ..load import Knowledge
-from ..query import ASPECTS, aspect_value, figure_text
+from agencyref.knowledge import model as m
+from agencyref.knowledge.query import ASPECTS, aspect_value, figure_text
+from agencyref.knowledge.store import Knowledge
+from agencyref.present.document import Bullets, Cell, Citations, Document, Fields, Table
 
 
 def _facts(cite: Citations, facts: list[m.Fact]) -> list[Any]:

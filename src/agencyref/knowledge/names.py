@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 import msgspec
 
-from .errors import AmbiguousNameError, NotFoundError
+from agencyref.errors import AmbiguousNameError, NotFoundError
 
 _NON_WORD = re.compile(r"[\W_]+")
 _LEADING = ("the", "us", "section", "sec")

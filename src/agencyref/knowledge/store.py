@@ -1,4 +1,4 @@
-"""Find and load the knowledge file (through the compiled cache) and the 287(g) roster."""
+"""Find and load the knowledge file through the compiled cache."""
 
 from __future__ import annotations
 
@@ -10,11 +10,12 @@ from typing import Any, TypeVar
 
 import msgspec
 
-from . import model as m
-from .cache import cached
-from .errors import DataError, Problem
-from .names import Entry, NameIndex
-from .paths import KNOWLEDGE_FILE, ROSTER_FILE, bundled, user_data_dir
+from agencyref.cache import cached
+from agencyref.errors import DataError
+from agencyref.files import read_bytes
+from agencyref.knowledge import model as m
+from agencyref.knowledge.names import Entry, NameIndex
+from agencyref.paths import KNOWLEDGE_FILE, bundled
 
 
 def knowledge_path(override: str | None = None) -> Path:
@@ -22,21 +23,10 @@ def knowledge_path(override: str | None = None) -> Path:
     return Path(chosen) if chosen else bundled(KNOWLEDGE_FILE)
 
 
-def read_bytes(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise DataError([Problem(str(path), None, "", "no such file")]) from None
-    except IsADirectoryError:
-        raise DataError([Problem(str(path), None, "", "is a directory, not a file")]) from None
-    except OSError as exc:
-        raise DataError([Problem(str(path), None, "", f"cannot read: {exc.strerror or exc}")]) from None
-
-
 def parse_knowledge(data: bytes, file: str, strict: bool = False) -> m.KnowledgeBase:
     """YAML bytes → validated KnowledgeBase, or DataError with every problem."""
-    from .validate import check_references, strict_problems, to_knowledge_base
-    from .yamlsafe import read_yaml
+    from agencyref.knowledge.validate import check_references, strict_problems, to_knowledge_base
+    from agencyref.knowledge.yamlsafe import read_yaml
 
     tree, root = read_yaml(data, file)
     kb, problems = to_knowledge_base(tree, file, root)
@@ -203,15 +193,3 @@ def load_knowledge(override: str | None = None) -> Knowledge:
         lambda data: compile_knowledge(parse_knowledge(data, str(path))),
     )
     return Knowledge(compiled, path)
-
-
-def roster_path(override: str | None = None) -> tuple[Path, str]:
-    """The roster in use and where it came from: option/env, the user's import, or bundled."""
-    chosen = override or os.environ.get("AGENCYREF_ROSTER")
-    if chosen:
-        return Path(chosen), "override"
-    folder = user_data_dir()
-    user = folder / ROSTER_FILE if folder else None
-    if user is not None and user.is_file():
-        return user, "user"
-    return bundled(ROSTER_FILE), "bundled"

@@ -6,10 +6,20 @@ from typing import Any
 
 import msgspec
 
-from .. import model as m
-from ..document import Bullets, Cell, Citations, Document, Fields, Paragraph, Table, Timeline, source_dict
-from ..load import Knowledge
-from ..query import Hit
+from agencyref.knowledge import model as m
+from agencyref.knowledge.query import Hit
+from agencyref.knowledge.store import Knowledge
+from agencyref.present.document import (
+    Bullets,
+    Cell,
+    Citations,
+    Document,
+    Fields,
+    Paragraph,
+    Table,
+    Timeline,
+    source_dict,
+)
 
 
 def term_list(k: Knowledge) -> Document:

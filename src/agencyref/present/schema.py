@@ -4,7 +4,8 @@ from typing import Any
 
 import msgspec
 
-from .model import KnowledgeBase, Roster
+from agencyref.knowledge.model import KnowledgeBase
+from agencyref.roster.model import Roster
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 

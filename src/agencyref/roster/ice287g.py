@@ -1,4 +1,4 @@
-"""Import ICE's 287(g) spreadsheets into a :class:`~agencyref.model.Roster`.
+"""Import ICE's 287(g) spreadsheets into a :class:`~agencyref.roster.model.Roster`.
 
 ICE publishes two workbooks at https://www.ice.gov/identify-and-arrest/287g:
 the participating agencies (one row per signed agreement) and the pending
@@ -29,7 +29,9 @@ from urllib.parse import parse_qs, urlsplit
 import msgspec
 
 from agencyref.errors import DataError, Problem, UsageError
-from agencyref.model import SCHEMA_VERSION, AgencyType, Agreement, Roster
+from agencyref.knowledge.model import SCHEMA_VERSION
+from agencyref.roster.model import AgencyType, Agreement, Roster
+from agencyref.usps import _state_key, state_code
 
 SOURCE_URL = "https://www.ice.gov/identify-and-arrest/287g"
 MAX_FILE_BYTES = 50 * 1024 * 1024  # refuse bigger inputs outright
@@ -43,11 +45,6 @@ Status = Literal["participating", "pending"]
 ModelValue = Literal["jem", "tfm", "wso", "unknown"]
 MoaStatus = Literal["link", "pending", "none"]
 
-from ..usps import (  # noqa: E402, F401 - re-exported for callers
-    STATE_NAMES,
-    _state_key,
-    state_code,
-)
 
 # ---- text -------------------------------------------------------------------
 

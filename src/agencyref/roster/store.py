@@ -5,6 +5,7 @@ so `jurisdiction TX` decodes only Texas, `program 287g` decodes no agreement at 
 cost of a call stays flat as the roster grows.
 """
 
+import os
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -14,12 +15,14 @@ if TYPE_CHECKING:
 
 import msgspec
 
-from .cache import cached
-from .load import read_bytes, roster_path
-from .model import Agreement, Roster, Source, Summary
+from agencyref.cache import cached
+from agencyref.files import read_bytes
+from agencyref.knowledge.model import Source
+from agencyref.paths import ROSTER_FILE, bundled, user_data_dir
+from agencyref.roster.model import Agreement, Roster, Summary
 
 if TYPE_CHECKING:
-    from .roster_query import RosterIndex, StateCount
+    from agencyref.roster.query import RosterIndex, StateCount
 
 ROSTER_SOURCE_ID = "ice-287g-roster"
 NATIONAL = "*"  # key of the nationwide summary; "" is a real key (a state ICE's sheet left unreadable)
@@ -51,8 +54,8 @@ def compile_roster(data: bytes, file: str) -> CompiledRoster:
     Memory stays near the size of the file: agreements are re-encoded into one growing buffer
     per state as each chunk is validated, and only per-agency keys are kept for the counts.
     """
-    from .roster import iter_agreements
-    from .roster_query import SummaryBuilder, combine
+    from agencyref.roster.file import iter_agreements
+    from agencyref.roster.query import SummaryBuilder, combine
 
     head, chunks = iter_agreements(data, file)
     encode = msgspec.msgpack.encode
@@ -108,7 +111,7 @@ class OpenRoster:
     def in_county(self, state: str, county: str) -> list[Agreement]:
         """Agreements whose COUNTY cell names this county (ICE leaves it blank for many city and
         state agencies, so those are not included)."""
-        from .roster_query import county_key
+        from agencyref.roster.query import county_key
 
         key = county_key(county)
         return [a for a in self.in_state(state) if a.county and county_key(a.county) == key]
@@ -121,7 +124,7 @@ class OpenRoster:
     def state_counts(self, model: str | None = None, agency_type: str | None = None) -> list["StateCount"]:
         """States ranked by participating agreements. The precomputed counts answer the ranking and a
         model filter; an agency-type filter reads the agreements."""
-        from .roster_query import StateCount, summarize
+        from agencyref.roster.query import StateCount, summarize
 
         counts = []
         for state, summary in self.compiled.summaries.items():
@@ -159,7 +162,7 @@ class OpenRoster:
     @cached_property
     def index(self) -> "RosterIndex":
         """Name tables for county and agency lookups (no agreements decoded)."""
-        from .roster_query import RosterIndex
+        from agencyref.roster.query import RosterIndex
 
         names = msgspec.msgpack.decode(self.compiled.names)
         return RosterIndex.from_names(map(tuple, names["agencies"]), map(tuple, names["counties"]))
@@ -207,3 +210,15 @@ def roster_summary(override: str | None = None) -> dict[str, Any]:
         "pending": total.pending_agreements if total else 0,
         "age_days": opened.age_days(),
     }
+
+
+def roster_path(override: str | None = None) -> tuple[Path, str]:
+    """The roster in use and where it came from: option/env, the user's import, or bundled."""
+    chosen = override or os.environ.get("AGENCYREF_ROSTER")
+    if chosen:
+        return Path(chosen), "override"
+    folder = user_data_dir()
+    user = folder / ROSTER_FILE if folder else None
+    if user is not None and user.is_file():
+        return user, "user"
+    return bundled(ROSTER_FILE), "bundled"

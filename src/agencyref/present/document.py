@@ -11,7 +11,7 @@ from typing import Any
 
 import msgspec
 
-from . import model as m
+from agencyref.knowledge import model as m
 
 
 class Cell(msgspec.Struct, frozen=True):

@@ -6,9 +6,9 @@ from typing import Any
 
 import msgspec
 
-from .. import model as m
-from ..document import Bullets, Cell, Citations, Document, Fields, Paragraph, Table
-from ..load import Knowledge
+from agencyref.knowledge import model as m
+from agencyref.knowledge.store import Knowledge
+from agencyref.present.document import Bullets, Cell, Citations, Document, Fields, Paragraph, Table
 
 STANCE_TEXT = {
     "limits": "limits cooperation with federal immigration enforcement",

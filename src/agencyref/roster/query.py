@@ -1,6 +1,6 @@
 """Questions over the 287(g) roster: by state, by county, by agency name.
 
-Pure functions over a :class:`~agencyref.model.Roster` -- no I/O, no
+Pure functions over a :class:`~agencyref.roster.model.Roster` -- no I/O, no
 rendering. Build a :class:`RosterIndex` once and query it many times; the
 build is linear in the number of agreements (100,000 in well under a second).
 
@@ -20,7 +20,7 @@ from collections.abc import Iterable
 
 import msgspec
 
-from agencyref.model import Agreement, Summary
+from agencyref.roster.model import Agreement, Summary
 from agencyref.usps import state_code
 
 MAX_QUERY = 200  # characters of user text we look at

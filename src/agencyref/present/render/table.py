@@ -7,7 +7,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table as RichTable
 from rich.text import Text
 
-from ..document import BarChart, Bullets, Cell, Document, Fields, Heading, Paragraph, Table, Timeline
+from agencyref.present.document import BarChart, Bullets, Cell, Document, Fields, Heading, Paragraph, Table, Timeline
 
 BAR_WIDTH = 40
 

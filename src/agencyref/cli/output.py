@@ -6,9 +6,9 @@ import os
 import sys
 from typing import TextIO
 
-from .document import Document
-from .errors import UsageError
-from .render import FORMATS
+from agencyref.errors import UsageError
+from agencyref.present.document import Document
+from agencyref.present.render import FORMATS
 
 
 def choose_format(fmt: str | None, as_json: bool) -> str:
@@ -50,25 +50,25 @@ def render(doc: Document, fmt: str, *, data_as_of: str = "", notice: str = "", c
     """The document as the text stdout should receive."""
     out = sys.stdout
     if fmt == "json":
-        from .render.data import to_json
+        from agencyref.present.render.data import to_json
 
         return to_json(doc, data_as_of)
     if fmt == "yaml":
-        from .render.data import to_yaml
+        from agencyref.present.render.data import to_yaml
 
         return to_yaml(doc, data_as_of)
     if fmt == "csv":
-        from .render.csv_ import to_csv
+        from agencyref.present.render.csv_ import to_csv
 
         return to_csv(doc)
     if fmt == "markdown":
-        from .render.markdown import to_markdown
+        from agencyref.present.render.markdown import to_markdown
 
         return to_markdown(doc, notice)
     colored = _color_wanted(out, color)
     width = console_width(out)
     if not colored and width == UNBOUNDED:
-        from .render.plain import to_plain  # piped and uncoloured: no need for Rich at all
+        from agencyref.present.render.plain import to_plain  # piped and uncoloured: no need for Rich at all
 
         return to_plain(doc)
     import io
@@ -76,7 +76,7 @@ def render(doc: Document, fmt: str, *, data_as_of: str = "", notice: str = "", c
 
     from rich.console import Console
 
-    from .render.table import to_renderable
+    from agencyref.present.render.table import to_renderable
 
     buffer = io.StringIO()
     width = width or shutil.get_terminal_size().columns

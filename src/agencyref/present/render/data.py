@@ -6,8 +6,8 @@ from typing import Any
 
 import msgspec
 
-from ..document import Document, source_dict
-from ..model import SCHEMA_VERSION
+from agencyref.knowledge.model import SCHEMA_VERSION
+from agencyref.present.document import Document, source_dict
 
 
 def payload(doc: Document, data_as_of: str | None = None) -> dict[str, Any]:

@@ -18,7 +18,8 @@ from pathlib import Path
 import msgspec
 
 from agencyref.errors import DataError, Problem
-from agencyref.model import Agreement, PartialDate, Record, Roster
+from agencyref.knowledge.model import PartialDate, Record
+from agencyref.roster.model import Agreement, Roster
 
 HEADER_LINES = 6  # lines before the first agreement in an encoded roster
 

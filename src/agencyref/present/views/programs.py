@@ -7,9 +7,9 @@ from typing import Any
 
 import msgspec
 
-from .. import model as m
-from ..document import BarChart, Bullets, Cell, Citations, Document, Fields, Paragraph, Table
-from ..load import Knowledge
+from agencyref.knowledge import model as m
+from agencyref.knowledge.store import Knowledge
+from agencyref.present.document import BarChart, Bullets, Cell, Citations, Document, Fields, Paragraph, Table
 
 
 def program_list(k: Knowledge) -> Document:

@@ -1,4 +1,4 @@
-"""Typed records of the knowledge file and the 287(g) roster.
+"""Typed records of the knowledge file.
 
 Every record is a frozen ``msgspec.Struct`` that rejects unknown fields, so a
 typo in ``data/agencies.yaml`` is an error, not a silently ignored key.
@@ -35,7 +35,16 @@ Level = Literal["federal", "state", "county", "municipal", "special", "tribal", 
 Stance = Literal["limits", "requires", "mixed", "none_recorded"]
 LawEffect = Literal["limits", "requires", "other"]
 LawStatus = Literal[
-    "in_force", "partly_blocked", "blocked", "repealed", "rescinded", "expired", "superseded", "vetoed", "failed", "pending"
+    "in_force",
+    "partly_blocked",
+    "blocked",
+    "repealed",
+    "rescinded",
+    "expired",
+    "superseded",
+    "vetoed",
+    "failed",
+    "pending",
 ]
 # Statuses of measures that are not (or never became) law: listed for context, never counted toward a stance.
 NOT_LAW: frozenset[str] = frozenset({"vetoed", "failed", "pending"})
@@ -248,45 +257,3 @@ class KnowledgeBase(Record, frozen=True, kw_only=True):
     states: list[State] = []
     terms: list[Term] = []
     events: list[Event] = []
-
-
-# ---- 287(g) roster -------------------------------------------------------
-
-AgencyType = Literal["county", "municipal", "state", "federal", "tribal", "other", "unknown"]
-
-
-class Agreement(Record, frozen=True, kw_only=True):
-    """One 287(g) agreement (or pending request) as listed on ICE's sheet."""
-
-    state: str  # USPS code, or "" when the sheet's state could not be read
-    agency: str
-    agency_type: AgencyType
-    county: str
-    model: ModelKey | Literal["unknown"]
-    status: Literal["participating", "pending"]
-    signed: str | None = None  # ISO date; None when absent or malformed
-    signed_raw: str | None = None  # the sheet's text when it could not be read as a date
-    moa_url: str | None = None
-    moa_status: Literal["link", "pending", "none"] = "none"
-    addendum_url: str | None = None
-    sheet: str = ""  # file the row came from
-    row: int = 0  # 1-based row number in that sheet
-
-
-class Roster(Record, frozen=True, kw_only=True):
-    schema_version: int
-    as_of: PartialDate
-    source_url: str
-    source_files: list[str]
-    agreements: list[Agreement]
-
-
-class Summary(Record, frozen=True, kw_only=True):
-    """Counts over a set of agreements. Agreements and agencies are counted separately."""
-
-    agreements: int  # participating agreements
-    agencies: int  # distinct participating agencies
-    pending_agreements: int
-    by_model: dict[str, int]
-    by_agency_type: dict[str, int]
-    agencies_by_model: dict[str, int]

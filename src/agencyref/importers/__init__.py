@@ -1,1 +1,0 @@
-"""Importers that turn outside data (ICE spreadsheets) into agencyref records."""
