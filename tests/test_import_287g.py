@@ -50,10 +50,10 @@ from agencyref.roster.ice287g import (
     parse_link,
     parse_signed,
     report_to_dict,
-    state_code,
     unwrap_safelinks,
 )
 from agencyref.roster.model import Agreement, Roster
+from agencyref.usps import state_code
 
 openpyxl = pytest.importorskip("openpyxl")
 
@@ -387,10 +387,10 @@ def test_corrupt_workbook(tmp_path: Path) -> None:
 
 def test_size_guards(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = _workbook(tmp_path / "participatingAgencies04022025am.xlsx", [HEADER, ["OHIO", "A", "", "", "WSO"]])
-    monkeypatch.setattr(ice287g, "MAX_UNCOMPRESSED_BYTES", 1000)
+    monkeypatch.setattr(ice287g.sheets, "MAX_UNCOMPRESSED_BYTES", 1000)
     with pytest.raises(DataError, match="expands to"):
         import_sheets([path])
-    monkeypatch.setattr(ice287g, "MAX_FILE_BYTES", 100)
+    monkeypatch.setattr(ice287g.sheets, "MAX_FILE_BYTES", 100)
     with pytest.raises(DataError, match="refusing"):
         import_sheets([path])
 
@@ -400,7 +400,7 @@ def test_zip_bomb_is_refused_before_openpyxl(tmp_path: Path, monkeypatch: pytest
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("xl/workbook.xml", "<workbook/>")
         zf.writestr("xl/worksheets/sheet1.xml", b"\0" * (3 * 2**20))
-    monkeypatch.setattr(ice287g, "MAX_UNCOMPRESSED_BYTES", 2 * 2**20)
+    monkeypatch.setattr(ice287g.sheets, "MAX_UNCOMPRESSED_BYTES", 2 * 2**20)
     assert path.stat().st_size < 50_000
     with pytest.raises(DataError, match="expands to"):
         import_sheets([path])

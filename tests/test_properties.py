@@ -35,11 +35,13 @@ from agencyref.roster import ice287g
 from agencyref.roster.file import decode_roster, encode_roster
 from agencyref.roster.ice287g import (
     agency_type_key,
+    build,
     clean_text,
     import_sheets,
     model_key,
     parse_link,
     parse_signed,
+    sheets,
 )
 from agencyref.roster.model import Roster
 from agencyref.usps import STATE_NAMES, state_code
@@ -332,9 +334,9 @@ COLUMNS = {"state": 0, "agency": 1, "type": 2, "county": 3, "model": 4, "signed"
 def test_any_rows_make_agreements_that_survive_the_roster_file(
     sheet_rows: list[list[tuple[object, str | None]]], status: str, columns: dict[str, int]
 ) -> None:
-    sheet = ice287g._Sheet("sheet.xlsx", 1, columns, list(enumerate(sheet_rows, start=2)), 0)
+    sheet = sheets._Sheet("sheet.xlsx", 1, columns, list(enumerate(sheet_rows, start=2)), 0)
     warnings: list[ice287g.ImportWarning] = []
-    agreements = list(ice287g._agreements(sheet, status, 2026, ice287g._Stats(), warnings))  # type: ignore[arg-type]
+    agreements = list(build._agreements(sheet, status, 2026, build._Stats(), warnings))  # type: ignore[arg-type]
     assert len(agreements) == len(sheet_rows)  # never a row dropped
     roster = Roster(
         schema_version=1, as_of="2025-07-18", source_url="https://x", source_files=[], agreements=agreements

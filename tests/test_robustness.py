@@ -564,11 +564,11 @@ def test_zip_bomb_is_refused_before_it_is_opened(
     path = workbook(tmp_path / SHEET, [HEADER, GOOD_ROW])
     rewrite_sheet(path, lambda xml: xml.replace("</worksheet>", "<!--" + " " * 3_000_000 + "--></worksheet>"))
     assert path.stat().st_size < 50_000  # 3 MB of XML compresses to a few kB
-    monkeypatch.setattr(ice287g, "MAX_UNCOMPRESSED_BYTES", 2 * 2**20)
+    monkeypatch.setattr(ice287g.sheets, "MAX_UNCOMPRESSED_BYTES", 2 * 2**20)
     r = run("-q", "import-287g", str(path), "--output", str(roster_out))
     assert_clean_failure(r, 3)
     assert "workbook expands to 3 MB; refusing anything over 2 MB" in r.err
-    monkeypatch.setattr(ice287g, "MAX_FILE_BYTES", 1000)
+    monkeypatch.setattr(ice287g.sheets, "MAX_FILE_BYTES", 1000)
     r = run("-q", "import-287g", str(path), "--output", str(roster_out))
     assert_clean_failure(r, 3)
     assert "refusing anything over 0 MB" in r.err
@@ -648,7 +648,7 @@ def test_sheet_spanning_too_many_cells_is_refused(
         ws.append(GOOD_ROW)
     path = tmp_path / SHEET
     wb.save(path)
-    monkeypatch.setattr(ice287g, "MAX_CELLS", 200)
+    monkeypatch.setattr(ice287g.sheets, "MAX_CELLS", 200)
     r = run("-q", "import-287g", str(path), "--output", str(roster_out))
     assert_clean_failure(r, 3)
     assert "sheet spans 357 cells; refusing anything over 200" in r.err

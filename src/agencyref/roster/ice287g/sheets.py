@@ -1,0 +1,296 @@
+"""A sheet file (.xlsx or .csv) → rows of cells, with size and zip-bomb guards; the import report's records."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+from typing import IO, Any
+
+import msgspec
+
+from agencyref.errors import DataError, Problem
+from agencyref.roster.ice287g.cells import (
+    _COLUMNS,
+    HEADER_SCAN_ROWS,
+    MAX_CELLS,
+    MAX_FILE_BYTES,
+    MAX_UNCOMPRESSED_BYTES,
+    clean_text,
+)
+from agencyref.roster.model import Roster
+
+_REQUIRED = {"state": "STATE", "agency": "LAW ENFORCEMENT AGENCY", "model": "SUPPORT TYPE"}
+
+
+def _header_name(value: object) -> str:
+    return " ".join(clean_text(value).upper().split())
+
+
+# ---- results ----------------------------------------------------------------
+
+
+class ImportWarning(msgspec.Struct, frozen=True):
+    sheet: str
+    row: int  # 1-based sheet row; 0 for a warning about the whole import
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.sheet}:{self.row}: {self.message}" if self.row else f"{self.sheet}: {self.message}"
+
+
+class ImportReport(msgspec.Struct, frozen=True):
+    rows_read: int  # non-blank data rows across all sheets
+    blank_rows: int  # fully blank rows skipped
+    agreements_written: int
+    participating: int
+    pending: int
+    distinct_agencies: int  # distinct (state, agency casefold) among participating
+    per_model: dict[str, int]  # participating agreements per model
+    per_model_pending: dict[str, int]
+    moa_links: int  # agreements with an MOA URL
+    moa_safelinks: int  # of those, how many were Outlook safelinks (now unwrapped)
+    addendum_links: int
+    addendum_safelinks: int
+    malformed_dates: int  # SIGNED cells kept as signed_raw
+    county_placeholders: int  # COUNTY cells like '#N/A', stored as ""
+    warnings: list[ImportWarning] = []
+
+
+class ImportResult(msgspec.Struct, frozen=True):
+    roster: Roster
+    report: ImportReport
+
+
+def report_to_dict(report: ImportReport) -> dict[str, Any]:
+    """The report as plain JSON-ready data (dict order is stable)."""
+    return {
+        "rows_read": report.rows_read,
+        "blank_rows": report.blank_rows,
+        "agreements_written": report.agreements_written,
+        "participating": report.participating,
+        "pending": report.pending,
+        "distinct_agencies": report.distinct_agencies,
+        "per_model": dict(report.per_model),
+        "per_model_pending": dict(report.per_model_pending),
+        "moa_links": report.moa_links,
+        "moa_safelinks": report.moa_safelinks,
+        "addendum_links": report.addendum_links,
+        "addendum_safelinks": report.addendum_safelinks,
+        "malformed_dates": report.malformed_dates,
+        "county_placeholders": report.county_placeholders,
+        "warnings": [{"sheet": w.sheet, "row": w.row, "message": w.message} for w in report.warnings],
+    }
+
+
+# ---- reading ----------------------------------------------------------------
+
+Cell = tuple[object, str | None]  # (value, hyperlink target)
+
+
+class _Sheet(msgspec.Struct):
+    name: str  # file name
+    header_row: int
+    columns: dict[str, int]  # field -> 0-based column index
+    rows: list[tuple[int, list[Cell]]]  # (1-based row number, cells)
+    blank_rows: int
+
+
+def _fail(file: str, row: int | None, message: str) -> DataError:
+    return DataError([Problem(file, row, "", message)])
+
+
+def _check_size(path: Path) -> None:
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise _fail(path.name, None, f"cannot read file: {exc.strerror or exc}") from exc
+    if not path.is_file():
+        raise _fail(path.name, None, "not a regular file")
+    if size > MAX_FILE_BYTES:
+        raise _fail(
+            path.name, None, f"file is {size / 1e6:.0f} MB; refusing anything over {MAX_FILE_BYTES // 2**20} MB"
+        )
+
+
+def _check_workbook_zip(path: Path) -> None:
+    import zipfile
+
+    name = path.name
+    if not zipfile.is_zipfile(path):
+        raise _fail(name, None, "not an Excel workbook (.xlsx is a zip file; this is not one)")
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise _fail(name, None, f"not a readable Excel workbook: {exc}") from exc
+    total = sum(i.file_size for i in infos)
+    if total > MAX_UNCOMPRESSED_BYTES:
+        raise _fail(
+            name,
+            None,
+            f"workbook expands to {total / 1e6:.0f} MB; refusing anything over {MAX_UNCOMPRESSED_BYTES // 2**20} MB",
+        )
+    names = {i.filename for i in infos}
+    if "xl/workbook.xml" not in names and "xl/workbook.bin" not in names:
+        raise _fail(name, None, "zip file is not an Excel workbook (no xl/workbook.xml)")
+    if "xl/workbook.bin" in names and "xl/workbook.xml" not in names:
+        raise _fail(name, None, "binary .xlsb workbooks are not supported; save as .xlsx")
+    # openpyxl creates a cell for every cell of a merged range or a ranged hyperlink while it
+    # loads, so a few bytes (<mergeCell ref="A1:XFD1048576"/>) would mean 17 billion cells.
+    try:
+        with zipfile.ZipFile(path) as zf:
+            spanned = 0
+            for sheet in sorted(n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml")):
+                with zf.open(sheet) as stream:
+                    spanned += _spanned_cells(stream)
+    except Exception as exc:  # zipfile, zlib and expat each raise their own kinds on corrupt input
+        raise _fail(name, None, f"not a readable Excel workbook: {type(exc).__name__}: {exc}") from exc
+    if spanned > MAX_CELLS:
+        raise _fail(name, None, f"merged or linked ranges span {spanned:,} cells; refusing anything over {MAX_CELLS:,}")
+
+
+def _spanned_cells(stream: IO[bytes]) -> int:
+    """How many cells the merged ranges and ranged hyperlinks of a worksheet's XML cover."""
+    from xml.parsers import expat
+
+    from openpyxl.utils.cell import range_boundaries  # type: ignore[import-untyped, unused-ignore]
+
+    total = 0
+
+    def start(tag: str, attrs: dict[str, str]) -> None:
+        nonlocal total
+        ref = attrs.get("ref", "")
+        if ":" not in ref or tag.rpartition(":")[2] not in ("mergeCell", "hyperlink"):
+            return
+        try:
+            c1, r1, c2, r2 = range_boundaries(ref)
+        except (ValueError, TypeError):
+            return  # openpyxl refuses it too
+        rows = abs((r2 or 1_048_576) - (r1 or 1)) + 1  # whole columns (A:C) or rows (1:3) span the sheet
+        cols = abs((c2 or 16_384) - (c1 or 1)) + 1
+        total += rows * cols
+
+    parser = expat.ParserCreate()
+    parser.StartElementHandler = start
+    parser.ParseFile(stream)
+    return total
+
+
+def _read_xlsx(path: Path) -> list[list[Cell]]:
+    _check_workbook_zip(path)
+    import openpyxl  # type: ignore[import-untyped, unused-ignore]  # deferred: heavy, import-time only
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            wb = openpyxl.load_workbook(path, read_only=False, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds on corrupt input
+        raise _fail(path.name, None, f"not a readable Excel workbook: {type(exc).__name__}: {exc}") from exc
+    try:
+        sheets = list(wb.worksheets)
+        if not sheets:
+            raise _fail(path.name, None, "workbook has no worksheets")
+        # The first worksheet whose first rows hold our header; else the first.
+        chosen = sheets[0]
+        for ws in sheets:
+            top = _sheet_rows(path.name, ws, min(HEADER_SCAN_ROWS, ws.max_row))
+            if _find_header([[v for v, _ in row] for row in top]) is not None:
+                chosen = ws
+                break
+        return _sheet_rows(path.name, chosen, chosen.max_row)
+    finally:
+        wb.close()
+
+
+def _sheet_rows(name: str, ws: Any, last_row: int) -> list[list[Cell]]:
+    """Rows 1..last_row, each as wide as its last cell; a row without cells is an empty list.
+
+    openpyxl's iter_rows creates every cell of the rectangle it walks, so one stray cell at
+    XFD1048576 would mean 17 billion of them: read the cells the sheet has instead.
+    """
+    grid: dict[int, dict[int, Any]] = {}
+    for (r, c), cell in ws._cells.items():
+        if r <= last_row:
+            grid.setdefault(r, {})[c] = cell
+    spanned = sum(max(cols) for cols in grid.values())
+    if spanned > MAX_CELLS:
+        raise _fail(name, None, f"sheet spans {spanned:,} cells; refusing anything over {MAX_CELLS:,}")
+    empty: list[Cell] = []  # shared: rows are only read
+    rows: list[list[Cell]] = []
+    for r in range(1, last_row + 1):
+        cols = grid.get(r)
+        if not cols:
+            rows.append(empty)
+            continue
+        cells: list[Cell] = [(None, None)] * max(cols)
+        for c, cell in cols.items():
+            link = getattr(cell, "hyperlink", None)
+            target = getattr(link, "target", None) if link is not None else None
+            cells[c - 1] = (cell.value, target if isinstance(target, str) else None)
+        rows.append(cells)
+    return rows
+
+
+def _read_csv(path: Path) -> list[list[Cell]]:
+    import csv
+    import io
+
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise _fail(path.name, None, f"cannot read file: {exc.strerror or exc}") from exc
+    if b"\x00" in data[:8192]:
+        raise _fail(path.name, None, "not a CSV text file (contains NUL bytes)")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")  # Excel's "CSV" on Windows
+    try:
+        return [[(v, None) for v in row] for row in csv.reader(io.StringIO(text, newline=""))]
+    except csv.Error as exc:
+        raise _fail(path.name, None, f"not a readable CSV file: {exc}") from exc
+
+
+def _find_header(rows: Sequence[Sequence[object]]) -> tuple[int, dict[str, int]] | None:
+    """(0-based index, field→column) of the first row naming ≥2 known columns."""
+    for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        columns: dict[str, int] = {}
+        for j, value in enumerate(row):
+            fieldname = _COLUMNS.get(_header_name(value))
+            if fieldname and fieldname not in columns:
+                columns[fieldname] = j
+        if len(columns) >= 2:
+            return i, columns
+    return None
+
+
+def _blank(cells: Sequence[Cell]) -> bool:
+    return all(not clean_text(v) and not link for v, link in cells)
+
+
+def _load_sheet(path: Path) -> _Sheet:
+    name = path.name
+    _check_size(path)
+    raw = _read_csv(path) if path.suffix.casefold() == ".csv" else _read_xlsx(path)
+    found = _find_header([[v for v, _ in row] for row in raw])
+    if found is None:
+        first = next((row for row in raw if not _blank(row)), [])
+        seen = [clean_text(v) for v, _ in first if clean_text(v)]
+        missing = ", ".join(_REQUIRED.values())
+        raise _fail(name, None, f"no header row: missing column(s) {missing}; first row has {seen[:12]}")
+    index, columns = found
+    missing_cols = [label for key, label in _REQUIRED.items() if key not in columns]
+    if missing_cols:
+        seen = [clean_text(v) for v, _ in raw[index] if clean_text(v)]
+        raise _fail(name, index + 1, f"missing column(s) {', '.join(missing_cols)}; columns found: {seen}")
+    rows: list[tuple[int, list[Cell]]] = []
+    blank = 0
+    for number, cells in enumerate(raw[index + 1 :], start=index + 2):
+        if _blank(cells):
+            blank += 1
+        else:
+            rows.append((number, cells))
+    if not rows:
+        raise _fail(name, index + 1, "no data rows below the header")
+    return _Sheet(name, index + 1, columns, rows, blank)
