@@ -166,6 +166,7 @@ def test_stale_roster_notice_and_quiet(run: Runner) -> None:
 
 def test_info_reports_roster_in_use_and_dates(run: Runner) -> None:
     doc = run("-q", "info", "--json").json()
-    assert doc["roster"]["origin"] == "bundled" and doc["roster"]["as_of"] == "2025-07-18"
+    bundled = json.loads((REPO / "data" / "roster-287g.json").read_text(encoding="utf-8"))
+    assert doc["roster"]["origin"] == "bundled" and doc["roster"]["as_of"] == bundled["as_of"]
     assert doc["coverage"]["agencies"] >= 12 and doc["coverage"]["states"] == 51
     assert all(re.match(r"^\d{4}(-\d{2}){0,2}$", f["as_of"]) for f in doc["dated_figures"])

@@ -70,10 +70,7 @@ SAFE = (
 
 @pytest.fixture(scope="session")
 def ice_dir() -> Path:
-    d = (REPO / ".." / "shared" / "data" / "ice-287g").resolve()
-    if not (d / "participatingAgencies07182025pm.xlsx").is_file():
-        pytest.skip(f"ICE 287(g) sheets not found in {d}")
-    return d
+    return REPO / "tests" / "data" / "ice-sheets"  # real ICE sheets, committed (U.S. government works)
 
 
 def _plain_pass(path: Path) -> dict[str, Any]:
@@ -116,7 +113,6 @@ def _plain_pass(path: Path) -> dict[str, Any]:
 #  malformed SIGNED {row: raw}, MOA links, of which safelinks, blank rows)
 REAL = [
     ("participatingAgencies05162025am.xlsx", 571, 275, 205, 91, 462, 467, 40, {545: "05/082025"}, 416, 0, 14),
-    ("participatingAgencies07032025pm.xlsx", 753, 365, 275, 113, 618, 623, 40, {75: "05/082025"}, 591, 152, 9),
     (
         "participatingAgencies07182025pm.xlsx",
         832, 415, 300, 117, 685, 690, 40,
@@ -210,19 +206,24 @@ def test_real_0516_link_addendum_without_hyperlink(ice_dir: Path) -> None:
     assert rows == [454, 501, 504]
 
 
+def _shipped_inputs(ice_dir: Path) -> list[Path]:
+    """The sheets the bundled roster is imported from: the ones named in its source_files."""
+    roster = decode_roster(SHIPPED.read_bytes(), str(SHIPPED))
+    return [ice_dir / name for name in roster.source_files]
+
+
 def test_shipped_roster_matches_fresh_import(ice_dir: Path) -> None:
-    fresh = import_sheets(
-        [ice_dir / "participatingAgencies07182025pm.xlsx", ice_dir / "pendingAgencies07182025pm.xlsx"]
-    ).roster
+    # The proof that the bundled roster is ICE's sheets and nothing else: re-import, compare bytes.
+    fresh = import_sheets(_shipped_inputs(ice_dir)).roster
     assert SHIPPED.read_bytes() == encode_roster(fresh)
 
 
-def test_shipped_roster_decodes() -> None:
+def test_shipped_roster_decodes(ice_dir: Path) -> None:
     roster = decode_roster(SHIPPED.read_bytes(), str(SHIPPED))
-    assert roster.as_of == "2025-07-18"
+    plain = _plain_pass(next(p for p in _shipped_inputs(ice_dir) if p.name.startswith("participating")))
     part = [a for a in roster.agreements if a.status == "participating"]
-    assert len(part) == 832
-    assert len([a for a in roster.agreements if a.status == "pending"]) == 26
+    assert len(part) == plain["total"]
+    assert roster.as_of == max(date_from_filename(p.name) for p in _shipped_inputs(ice_dir)).isoformat()  # type: ignore[type-var]
 
 
 # ---- synthetic workbooks ---------------------------------------------------------

@@ -1,7 +1,7 @@
-"""Roster queries over the shipped roster (data/roster-287g.json, ICE's 07/18/2025 sheets) and synthetic
-rosters, through the path the commands use: the compiled roster (`rosterstore`) and its name index.
+"""Roster queries over a fixed roster (tests/data/roster-20250718.json: ICE's 07/18/2025 sheets, imported) and
+synthetic rosters, through the path the commands use: the compiled roster (`roster.store`) and its name index.
 
-Facts about the shipped roster used below, checked by grepping the JSON file:
+Facts about that roster used below, checked by grepping the JSON file:
 Harris County, Texas has no 287(g) agreement on the 07/18/2025 list (its
 sheriff's office left the program in 2017); Harris County, Georgia does (WSO).
 Pinellas County, Florida has the sheriff's office (TFM and WSO) in the COUNTY
@@ -25,7 +25,7 @@ from agencyref.roster.query import county_key, find_agencies, find_county, sugge
 from agencyref.roster.store import OpenRoster, compile_roster
 from agencyref.usps import state_code
 
-SHIPPED = Path(__file__).resolve().parent.parent / "data" / "roster-287g.json"
+SHIPPED = Path(__file__).resolve().parent / "data" / "roster-20250718.json"  # a fixture: it never changes
 
 
 def _open(roster: Roster) -> OpenRoster:
