@@ -6,8 +6,6 @@ import json
 from collections import Counter
 from pathlib import Path
 
-import pytest
-
 from .conftest import REPO, Runner
 
 ROSTER = json.loads((REPO / "data" / "roster-287g.json").read_text(encoding="utf-8"))
@@ -94,7 +92,9 @@ def test_user_import_takes_precedence_and_info_says_so(run: Runner, tmp_path: Pa
     sheet = SHEETS / "participatingAgencies07182025pm.xlsx"
     r = run("--roster", str(OLD_ROSTER), "import-287g", str(sheet), "--output", str(tmp_path / "check.json"))
     assert r.code == 0, r.err
-    part = [a for a in json.loads(OLD_ROSTER.read_text(encoding="utf-8"))["agreements"] if a["status"] == "participating"]
+    part = [
+        a for a in json.loads(OLD_ROSTER.read_text(encoding="utf-8"))["agreements"] if a["status"] == "participating"
+    ]
     assert f"agreements written: {len(part)}" in r.err
     r = run("import-287g", str(sheet))
     assert r.code == 0, r.err
