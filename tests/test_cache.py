@@ -11,7 +11,6 @@ import random
 import shutil
 import subprocess
 import sys
-from binascii import crc32  # the layout: 4-byte header length, header, value
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -40,7 +39,9 @@ def cache_files(kind: str = "") -> list[Path]:
 
 def read_cache(path: Path, typ: type[Any]) -> tuple[cache.Header, Any]:
     """Read a cache file the way the cache does: it must be this version's, undamaged, and decode."""
-    header, blob = cache.read_entry(path)
+    key = cache._user_key(path.parent)
+    assert key is not None
+    header, blob = cache.read_entry(path, key)
     assert header is not None, f"{path.name} is not a valid cache file"
     return header, msgspec.msgpack.decode(blob, type=typ)
 
@@ -49,7 +50,7 @@ def assert_valid_cache(path: Path, data_file: Path, typ: type[Any] = CompiledKno
     header, _ = read_cache(path, typ)
     assert header.signature == cache.signature(data_file)
     assert header.digest == cache.digest(data_file.read_bytes())
-    assert not [p.name for p in path.parent.iterdir() if p.name.startswith(".tmp-")]
+    assert not [p.name for p in path.parent.iterdir() if p.name.endswith(".tmp")]
 
 
 @pytest.fixture
@@ -109,9 +110,11 @@ def _foreign(blob: bytes) -> bytes:
 
 
 def _foreign_same_shape(blob: bytes) -> bytes:
-    # A well-formed header in front of a value of another type: the CRC matches, the type does not.
+    # A well-formed header in front of a value of another type, authenticated with a key that is not ours.
     other = msgspec.msgpack.encode({"not": "a knowledge base"})
-    head = msgspec.msgpack.encode(cache.Header(cache.STAMP, [0], "0" * 32, crc32(other)))
+    head = msgspec.msgpack.encode(
+        cache.Header(cache.STAMP, [0], "0" * 32, cache._mac(b"k" * 32, cache.STAMP, [0], "0" * 32, other))
+    )
     return len(head).to_bytes(4, "big") + head + other
 
 
@@ -230,7 +233,7 @@ def test_cache_file_that_is_a_directory(run: Runner, data: Path, expected: Any) 
     kb.mkdir()
     assert answer(run, data) == expected
     assert answer(run, data) == expected
-    assert kb.is_dir() and [p.name for p in cache_dir().iterdir()] == [kb.name]
+    assert kb.is_dir() and [p.name for p in cache_dir().iterdir() if p.name != cache.KEY_FILE] == [kb.name]
 
 
 # ---- editing the data file --------------------------------------------------------------------------
@@ -411,7 +414,7 @@ def test_failed_write_leaves_no_temporary_file(
     monkeypatch.setattr(cache.os, "replace", disk_full)
     assert answer(run, data) == expected
     assert answer(run, data) == expected
-    assert list(cache_dir().iterdir()) == []
+    assert [p for p in cache_dir().iterdir() if p.name != cache.KEY_FILE] == []
 
 
 # ---- several processes at once ------------------------------------------------------------------
@@ -438,7 +441,80 @@ def test_parallel_cold_start_all_answer_and_leave_a_valid_cache(run: Runner, dat
             out, err = proc.communicate(timeout=120)
             assert proc.returncode == 0 and err == b"", err
             assert msgspec.json.decode(out) == reference[name]
-        names = sorted(p.name for p in shared.iterdir())
+        names = sorted(p.name for p in shared.iterdir() if p.name != cache.KEY_FILE)
         assert len(names) == 2 and names[0].startswith("kb-") and names[1].startswith("roster-")  # no .tmp- files
         assert_valid_cache(shared / names[0], data)
         read_cache(shared / names[1], CompiledRoster)
+
+
+# ---- forgery: a cache no one else can write into ------------------------------------------
+
+
+def test_forged_entry_with_valid_layout_is_rebuilt(run: Runner, data: Path, expected: Any, builds: list[str]) -> None:
+    # Someone who can write the file but cannot read our key plants a well-formed entry that says
+    # ICE was established in 1999: the MAC fails, the entry is rebuilt, the answer stays true.
+    assert answer(run, data) == expected
+    (kb,) = cache_files("kb-")
+    raw = kb.read_bytes()
+    size = int.from_bytes(raw[:4], "big")
+    header = msgspec.msgpack.decode(raw[4 : 4 + size], type=cache.Header)
+    value = raw[4 + size :].replace(b"2003-03-01", b"1999-01-01")
+    forged_mac = cache._mac(b"x" * 32, header.stamp, header.signature, header.digest, value)
+    head = msgspec.msgpack.encode(msgspec.structs.replace(header, mac=forged_mac))
+    kb.write_bytes(len(head).to_bytes(4, "big") + head + value)
+    builds.clear()
+    assert answer(run, data) == expected
+    assert len(builds) == 1
+
+
+@pytest.mark.parametrize("mode", [0o777, 0o775, 0o757])
+def test_shared_cache_directory_is_not_used(run: Runner, data: Path, expected: Any, mode: int) -> None:
+    folder = cache_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    folder.chmod(mode)
+    planted = folder / "kb-planted.msgpack"
+    planted.write_bytes(b"not ours")
+    assert answer(run, data) == expected
+    assert sorted(p.name for p in folder.iterdir()) == ["kb-planted.msgpack"]  # nothing read, nothing written
+
+
+@pytest.mark.skipif(os.getuid() != 0, reason="chown to another user needs root")
+def test_entry_owned_by_someone_else_is_ignored(run: Runner, data: Path, expected: Any, builds: list[str]) -> None:
+    assert answer(run, data) == expected
+    (kb,) = cache_files("kb-")
+    os.chown(kb, 12345, 12345)
+    builds.clear()
+    assert answer(run, data) == expected
+    assert len(builds) == 1  # not trusted: rebuilt (and replaced by our own)
+    assert kb.stat().st_uid == os.getuid()
+
+
+def test_cache_directory_is_private(run: Runner, data: Path, expected: Any) -> None:
+    assert answer(run, data) == expected
+    assert cache_dir().stat().st_mode & 0o777 == 0o700
+    assert (cache_dir() / cache.KEY_FILE).stat().st_mode & 0o777 == 0o600
+    assert all(p.stat().st_mode & 0o077 == 0 for p in cache_files())
+
+
+def test_truncated_during_read_never_crashes(run: Runner, data: Path, expected: Any) -> None:
+    # The cache is read, not memory-mapped: a file cut short under us is just a miss, never SIGBUS.
+    assert answer(run, data) == expected
+    (kb,) = cache_files("kb-")
+    with open(kb, "r+b") as fh:
+        fh.truncate(100)
+    assert answer(run, data) == expected
+
+
+def test_code_stamp_follows_every_module(tmp_path: Path) -> None:
+    # The stamp is computed over the whole package: a module nobody listed still changes it.
+    import agencyref.roster.query as q
+
+    before = cache._code_stamp()
+    path = Path(q.__file__)
+    st = path.stat()
+    try:
+        os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+        assert cache._code_stamp() != before
+    finally:
+        os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert cache._code_stamp() == before

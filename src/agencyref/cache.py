@@ -1,29 +1,41 @@
-"""A compiled cache of parsed data files.
+"""A compiled cache of parsed data files, that cannot go stale and that no one else can forge.
 
 Parsing and validating YAML costs far more than decoding msgpack, and every shell-loop call
 or tab completion pays it. One cache file per data file (named after its path) holds the
-compiled value, a digest of the source bytes, and the file's stat signature.
+compiled value and a header saying what it was built from.
 
-- Warm path: the data file's stat signature (size, mtime, ctime, inode) matches, so the data
-  file is not even read; the cost stays flat however large the file grows.
-- Stat changed: the content is hashed; an identical digest reuses the value, anything else
-  rebuilds. A cache written by another version or schema, truncated, corrupt or foreign never
-  passes the header check below (stamp, and a CRC-32 of the value), and is rebuilt.
-- Any failure to read or write the cache is silent: it is only a speed-up. Writes are atomic
-  (temporary file + rename), so two processes starting at once never see a half-written file.
+- **Keyed on the code as a whole.** The stamp is the version plus a digest of the name, size
+  and modification time of every module in the installed package: editing any module, or
+  installing another release, makes every older entry unusable. No hand-kept list of modules.
+- **Keyed on the data.** Warm path: the data file's stat signature (size, mtime, ctime, inode,
+  device) matches, so the data file is not read. A changed signature makes us hash the content:
+  the same bytes reuse the value (a touched or copied file), anything else rebuilds.
+- **Authenticated.** Each entry carries a keyed BLAKE2b MAC over its header and value, made with
+  a per-user secret kept in the cache directory (mode 0600). A file planted or edited by anyone
+  who cannot read that secret fails the check and is rebuilt; so does a damaged or truncated one.
+- **Trusted directory only.** The cache directory is created 0700 and used only when it is owned
+  by the current user and not writable by group or others; otherwise calls run uncached.
+- **Bounded, never fatal.** The file is read (not memory-mapped: a file truncated under a map
+  kills the process with SIGBUS) up to a size limit. Any failure to read or write is silent: the
+  cache is only a speed-up. Writes are atomic, so concurrent calls never see half a file.
+
+Measured (benchmarks/README.md): decoding records on demand still pays at the shipped size, so
+values keep their records as msgpack blobs decoded when read; mmap did not, so it is gone.
 """
+
+from __future__ import annotations
 
 import contextlib
 import os
-from binascii import crc32
+import stat
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import msgspec
 
 from agencyref import __version__
-from agencyref.knowledge.model import SCHEMA_VERSION
+from agencyref.atomic import write_bytes_atomic
 from agencyref.paths import cache_dir
 
 try:  # the builtin module: importing hashlib would also load OpenSSL, which costs start-up time
@@ -32,25 +44,35 @@ except ImportError:  # pragma: no cover - other Pythons
     from hashlib import blake2b
 
 T = TypeVar("T")
-# Modules whose code decides what a cache file holds. Their stat signature is part of the stamp,
-# so a cache written by other code (another release, or a working copy mid-edit) is rebuilt
-# rather than misread, without anyone having to remember to bump a number.
-_LAYOUT_MODULES = ("knowledge/model.py", "knowledge/store.py", "roster/store.py", "knowledge/names.py", "cache.py")
+MAX_CACHE_BYTES = 512 * 1024 * 1024  # a cache file larger than this is not ours to read
+KEY_FILE = ".key"
 
 
-def _stamp() -> str:
-    here = Path(__file__).parent
-    parts = [f"agencyref {__version__} schema {SCHEMA_VERSION}"]
-    for name in _LAYOUT_MODULES:
+def _code_stamp() -> str:
+    """The version plus a digest of every module's name, size and mtime in this installed package."""
+    root = Path(__file__).parent
+    h = blake2b(digest_size=16)
+    h.update(__version__.encode())
+    stack = [root]
+    entries: list[str] = []
+    while stack:
+        folder = stack.pop()
         try:
-            st = (here / name).stat()
-            parts.append(f"{st.st_size}:{st.st_mtime_ns}")
+            with os.scandir(folder) as it:
+                for entry in it:
+                    if entry.is_dir(follow_symlinks=False) and entry.name != "__pycache__":
+                        stack.append(Path(entry.path))
+                    elif entry.name.endswith(".py"):
+                        st = entry.stat()
+                        entries.append(f"{Path(entry.path).relative_to(root)}:{st.st_size}:{st.st_mtime_ns}")
         except OSError:
-            parts.append("?")
-    return " ".join(parts)
+            entries.append(f"{folder}:?")
+    for line in sorted(entries):
+        h.update(line.encode())
+    return f"agencyref {__version__} {h.hexdigest()}"
 
 
-STAMP = _stamp()
+STAMP = _code_stamp()
 
 
 def digest(data: bytes) -> str:
@@ -62,10 +84,48 @@ def signature(path: Path) -> list[int]:
     return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev]
 
 
-def cache_file(kind: str, path: Path) -> Path:
+def trusted_dir() -> Path | None:
+    """The cache directory, created 0700 if missing; None unless it is ours and closed to others."""
     folder = cache_dir()
     if folder is None:
-        raise RuntimeError("no cache directory")
+        return None
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        st = os.lstat(folder)
+    except OSError:
+        return None
+    if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.getuid() or st.st_mode & 0o022:
+        return None
+    return folder
+
+
+def _user_key(folder: Path) -> bytes | None:
+    """The per-user secret that authenticates entries, created on first use."""
+    path = folder / KEY_FILE
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    except FileNotFoundError:
+        key = os.urandom(32)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        except FileExistsError:  # another call made it first: use theirs
+            return _user_key(folder)
+        except OSError:
+            return None
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(key)
+        return key
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as fh:
+        st = os.fstat(fh.fileno())
+        if st.st_uid != os.getuid() or st.st_mode & 0o077 or not stat.S_ISREG(st.st_mode):
+            return None
+        key = fh.read(33)
+    return key if len(key) == 32 else None
+
+
+def cache_file(kind: str, path: Path, folder: Path) -> Path:
     where = blake2b(str(path.resolve()).encode(), digest_size=8).hexdigest()
     return folder / f"{kind}-{where}.msgpack"
 
@@ -74,75 +134,86 @@ class Header(msgspec.Struct, frozen=True, array_like=True):
     """What a cache file holds besides the value: whose it is and what it was built from.
 
     A cache file is the header's length (4 bytes, big-endian), the header, then the value's
-    msgpack. ``check`` is the value's CRC-32, so a file damaged after it was written is
-    rebuilt rather than misread; the value is decoded only once the header has matched.
+    msgpack. ``mac`` authenticates the stamp, signature, digest and value together.
     """
 
     stamp: str
     signature: list[int]
     digest: str
-    check: int
+    mac: str
+
+
+def _mac(key: bytes, stamp: str, sig: list[int], data_digest: str, blob: bytes | memoryview) -> str:
+    h = blake2b(key=key, digest_size=32)
+    h.update(msgspec.msgpack.encode([stamp, sig, data_digest]))
+    h.update(blob)
+    return h.hexdigest()
+
+
+def _is_regular(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(path.stat().st_mode)
+    except OSError:
+        return False
 
 
 def cached(kind: str, path: Path, typ: type[T], read: Callable[[], bytes], build: Callable[[bytes], T]) -> T:
     """The compiled value of the data file at ``path``, from the cache or built and stored."""
-    if os.environ.get("AGENCYREF_NO_CACHE"):
+    if os.environ.get("AGENCYREF_NO_CACHE") or not _is_regular(path):  # /dev/stdin, FIFOs: nothing to key on
+        return build(read())
+    folder = trusted_dir()
+    key = _user_key(folder) if folder is not None else None
+    if folder is None or key is None:
         return build(read())
     try:
-        target = cache_file(kind, path)
-    except (OSError, RuntimeError):  # a symlink loop, no home directory: no cache; read() reports the rest
-        return build(read())
-    try:
+        target = cache_file(kind, path, folder)
         sig = signature(path)
-    except OSError:
-        sig = None  # let read() report the problem
-    found, blob = read_entry(target)
-    if found is not None and sig is not None and found.signature == sig:
+    except (OSError, RuntimeError):  # a symlink loop, a file that vanished: read() reports the rest
+        return build(read())
+    found, blob = read_entry(target, key)
+    if found is not None and found.signature == sig:
         value = _decode(blob, typ)
         if value is not None:
             return value
         found = None
     data = read()
-    key = digest(data)
+    data_digest = digest(data)
     # Same bytes under a new stat (touched, copied): reuse the value and refresh the signature.
-    reused = _decode(blob, typ) if found is not None and found.digest == key else None
+    reused = _decode(blob, typ) if found is not None and found.digest == data_digest else None
     found, blob = None, b""  # drop a stale value before building a new one: large files need the memory
     value = reused if reused is not None else build(data)
     del data
-    if sig is not None:
-        blob = msgspec.msgpack.encode(value)
-        head = msgspec.msgpack.encode(Header(STAMP, sig, key, crc32(blob)))
-        store(target, len(head).to_bytes(4, "big"), head, blob)
+    encoded = msgspec.msgpack.encode(value)
+    head = msgspec.msgpack.encode(Header(STAMP, sig, data_digest, _mac(key, STAMP, sig, data_digest, encoded)))
+    with contextlib.suppress(OSError):
+        write_bytes_atomic(target, len(head).to_bytes(4, "big") + head + encoded, mode=0o600)
     return value
 
 
-def read_entry(target: Path) -> tuple[Header | None, memoryview | bytes]:
-    """The header and value bytes of a cache file written by this version, else ``(None, b"")``.
+def read_entry(target: Path, key: bytes) -> tuple[Header | None, memoryview | bytes]:
+    """The header and value bytes of an authentic cache file of this code, else ``(None, b"")``.
 
-    Missing, unreadable, truncated, damaged, foreign or from another version: all ``None``.
+    Missing, unreadable, not ours, truncated, damaged, forged or from other code: all ``None``.
     """
     with contextlib.suppress(OSError, msgspec.DecodeError, msgspec.ValidationError, ValueError, TypeError):
-        raw = memoryview(_map(target))
+        raw = memoryview(_read_own_file(target))
         size = int.from_bytes(raw[:4], "big")
         found = msgspec.msgpack.decode(raw[4 : 4 + size], type=Header)
         blob = raw[4 + size :]
-        if found.stamp == STAMP and found.check == crc32(blob):
+        if found.stamp == STAMP and found.mac == _mac(key, found.stamp, found.signature, found.digest, blob):
             return found, blob
     return None, b""
 
 
-def _map(path: Path) -> Any:
-    """The file's bytes, memory-mapped rather than copied into memory.
-
-    The map is never closed explicitly: zero-copy views into it live as long as the values
-    decoded from it. An atomic rename of a newer cache leaves this (old) file intact.
-    """
-    import mmap
-
-    with open(path, "rb") as fh:
-        if os.fstat(fh.fileno()).st_size == 0:
+def _read_own_file(path: Path) -> bytes:
+    """A regular file owned by us and writable by no one else, read whole up to the limit."""
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    with os.fdopen(fd, "rb") as fh:
+        st = os.fstat(fh.fileno())
+        if not stat.S_ISREG(st.st_mode) or st.st_uid != os.getuid() or st.st_mode & 0o022:
             return b""
-        return mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+        data = fh.read(MAX_CACHE_BYTES + 1)
+    return b"" if len(data) > MAX_CACHE_BYTES else data
 
 
 def _decode(blob: memoryview | bytes, typ: type[T]) -> T | None:
@@ -150,22 +221,3 @@ def _decode(blob: memoryview | bytes, typ: type[T]) -> T | None:
         return msgspec.msgpack.decode(blob, type=typ)
     except (msgspec.DecodeError, msgspec.ValidationError, ValueError, TypeError):
         return None
-
-
-def store(path: Path, *parts: bytes) -> None:
-    """Write ``parts`` one after another, atomically; never raise."""
-    tmp = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = str(path.parent / f".tmp-{os.getpid()}-{os.urandom(4).hex()}-{path.name}")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-        with os.fdopen(fd, "wb") as fh:
-            fh.writelines(parts)
-        os.replace(tmp, path)
-        tmp = None
-    except OSError:
-        pass
-    finally:
-        if tmp:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)

@@ -105,10 +105,27 @@ FormatOpt = Annotated[
 JsonOpt = Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")]
 
 
+def _parse_model(value: str | None) -> str | None:
+    """Every --model takes the same words (jem, jail, "Task Force Model", …) and hands on the key."""
+    if value is None:
+        return None
+    from ..roster.model import parse_model
+
+    key = parse_model(value)
+    if key is None:
+        raise typer.BadParameter(f"must be jem, tfm or wso, or the model's name (got {value!r})", param_hint="--model")
+    return key
+
+
 def model_option(help_text: str) -> Any:
     """The --model option of the commands that can narrow 287(g) to one model."""
     return typer.Option(
-        "--model", "-m", metavar="jem|tfm|wso", help=help_text, autocompletion=lambda: ["jem", "tfm", "wso"]
+        "--model",
+        "-m",
+        metavar="jem|tfm|wso",
+        help=help_text,
+        callback=_parse_model,
+        autocompletion=lambda: ["jem", "tfm", "wso"],
     )
 
 

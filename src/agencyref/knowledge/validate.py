@@ -19,6 +19,7 @@ import yaml
 from agencyref.errors import Problem
 from agencyref.knowledge import model as m
 from agencyref.knowledge.names import normalize
+from agencyref.knowledge.sourcekinds import OFFICIAL_KINDS, is_ip_host, is_official_host, url_key
 from agencyref.knowledge.yamlsafe import line_of, path_text, printable
 
 Path = tuple[str | int, ...]
@@ -262,12 +263,44 @@ def _cited(node: Any, path: Path = ()) -> Iterator[tuple[Path, list[str]]]:
                 yield from _cited(item, (*path, i))
 
 
+_BOUND_WORDS = re.compile(
+    r"\b(over|more than|at least|fewer than|less than|about|approximately|roughly|nearly)\b", re.I
+)
+
+
+def source_problems(s: m.Source, seen_urls: dict[str, str]) -> list[str]:
+    """The editorial rules on one source's URL and kind."""
+    out = []
+    if not s.url.startswith("https://"):
+        out.append(f"source {s.id!r}: use https")
+    if is_ip_host(s.url):
+        out.append(f"source {s.id!r}: a raw IP address is not a citable host")
+    if url_key(s.url) in seen_urls:
+        out.append(f"source {s.id!r}: same URL as source {seen_urls[url_key(s.url)]!r} (one entry per URL)")
+    if s.kind in OFFICIAL_KINDS and not s.copy_of and not is_official_host(s.url):
+        out.append(f"source {s.id!r}: kind {s.kind!r} on a non-official host; set copy_of or use the host's kind")
+    return out
+
+
+def _figures(kb: m.KnowledgeBase) -> Iterator[tuple[Path, m.Figure]]:
+    for i, a in enumerate(kb.agencies):
+        for j, f in enumerate(a.size):
+            yield ("agencies", i, "size", j), f
+    for i, p in enumerate(kb.programs):
+        for j, f in enumerate(p.participation):
+            yield ("programs", i, "participation", j), f
+
+
 def strict_problems(kb: m.KnowledgeBase, file: str, root: yaml.Node | None) -> list[Problem]:
     """Editorial rules that ``validate --strict`` (and CI) enforce on top of the schema."""
     c = Checker(file, root)
+    seen_urls: dict[str, str] = {}
     for i, s in enumerate(kb.sources):
         if not s.date:
             c.add(("sources", i), f"source {s.id!r} has neither a published nor an accessed date")
+        for problem in source_problems(s, seen_urls):
+            c.add(("sources", i, "url"), problem)
+        seen_urls.setdefault(url_key(s.url), s.id)
     for i, a in enumerate(kb.agencies):
         if not a.size:
             c.add(("agencies", i, "size"), f"agency {a.key!r} has no size figure")
@@ -280,4 +313,10 @@ def strict_problems(kb: m.KnowledgeBase, file: str, root: yaml.Node | None) -> l
         in_force = [law for law in st.laws if law.status in ("in_force", "partly_blocked") and law.effect != "other"]
         if st.stance == "none_recorded" and in_force:
             c.add(("states", i, "stance"), f"state {st.code} lists laws in force but its stance is none_recorded")
+        if st.stance == "none_recorded" and not (st.sources and st.checked):
+            c.add(("states", i), f"state {st.code}: none_recorded needs a source showing the search and a checked date")
+    for path, figure in _figures(kb):
+        # The label says "over 1,500" / "about 6,000": the value is not exact.
+        if figure.qualifier is None and _BOUND_WORDS.search(figure.label):
+            c.add(path, f"figure {figure.label!r} reads as a bound or estimate but has no qualifier")
     return c.problems

@@ -2,6 +2,8 @@
 
 from typing import Literal
 
+import msgspec
+
 from agencyref.knowledge.model import ModelKey, PartialDate, Record
 
 AgencyType = Literal["county", "municipal", "state", "federal", "tribal", "other", "unknown"]
@@ -42,3 +44,43 @@ class Summary(Record, frozen=True, kw_only=True):
     by_model: dict[str, int]
     by_agency_type: dict[str, int]
     agencies_by_model: dict[str, int]
+
+
+# ---- the three 287(g) models: one table, one parser ------------------------------------------
+
+
+class ModelInfo(msgspec.Struct, frozen=True):
+    key: ModelKey
+    name: str  # ICE's name, as in its sheets
+    aliases: tuple[str, ...]  # other ways people and sheets write it
+
+
+MODELS: dict[str, ModelInfo] = {
+    "jem": ModelInfo("jem", "Jail Enforcement Model", ("jail", "jail enforcement", "jail model")),
+    "tfm": ModelInfo("tfm", "Task Force Model", ("task force", "taskforce")),
+    "wso": ModelInfo(
+        "wso",
+        "Warrant Service Officer",
+        ("warrant service", "warrant service officers", "warrant service officer program", "warrant service model"),
+    ),
+}
+MODEL_KEYS: tuple[ModelKey, ...] = ("jem", "tfm", "wso")
+
+
+def _fold(text: str) -> str:
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+_BY_FOLDED: dict[str, ModelKey] = {
+    _fold(word): info.key for info in MODELS.values() for word in (info.key, info.name, *info.aliases)
+}
+
+
+def parse_model(text: str) -> ModelKey | None:
+    """``'Task Force Model '``, ``'tfm'``, ``'jail'`` → the model's key; anything else → None."""
+    return _BY_FOLDED.get(_fold(text))
+
+
+def model_name(key: str) -> str:
+    info = MODELS.get(key)
+    return info.name if info else key

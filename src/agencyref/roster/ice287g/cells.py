@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import msgspec
 
-from agencyref.roster.model import AgencyType
+from agencyref.roster.model import AgencyType, parse_model
 from agencyref.usps import _state_key
 
 SOURCE_URL = "https://www.ice.gov/identify-and-arrest/287g"
@@ -52,24 +52,11 @@ def is_placeholder(text: str) -> bool:
 
 # ---- models and agency types ----------------------------------------------
 
-_MODELS: dict[str, ModelValue] = {
-    "jail enforcement model": "jem",
-    "jail enforcement": "jem",
-    "jem": "jem",
-    "task force model": "tfm",
-    "task force": "tfm",
-    "tfm": "tfm",
-    "warrant service officer": "wso",
-    "warrant service officer program": "wso",
-    "warrant service officers": "wso",
-    "wso": "wso",
-}
-
 
 def model_key(text: object) -> ModelValue:
     """``'Task Force Model '`` → ``'tfm'``; anything unrecognised → ``'unknown'``."""
-    key = _state_key(clean_text(text)[:MAX_TEXT]) if isinstance(text, str) else ""
-    return _MODELS.get(key, "unknown")
+    key = parse_model(clean_text(text)[:MAX_TEXT]) if isinstance(text, str) else None
+    return key or "unknown"
 
 
 _TYPES: dict[str, AgencyType] = {
