@@ -50,7 +50,6 @@ def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
         "COLUMNS",
     ):
         monkeypatch.delenv(var, raising=False)
-    cli.SETTINGS.__init__()  # type: ignore[misc]
     yield
 
 
@@ -61,7 +60,6 @@ def run(capsys: pytest.CaptureFixture[str]) -> Runner:
     def invoke(*args: str, env: dict[str, str] | None = None) -> Result:
         old = {k: os.environ.get(k) for k in (env or {})}
         os.environ.update(env or {})
-        cli.SETTINGS.__init__()  # type: ignore[misc]
         try:
             with pytest.raises(SystemExit) as exc:
                 cli.main(list(args))

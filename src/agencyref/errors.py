@@ -3,18 +3,31 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """Every exit code the command line uses, documented in README ("Output contract")."""
+
+    OK = 0
+    NOT_FOUND = 1  # not found / no results
+    USAGE = 2  # a malformed request
+    DATA = 3  # a data file invalid or unreadable
+    INTERNAL = 4  # a bug: please report it
+    INTERRUPTED = 130  # Ctrl-C
+    PIPE_CLOSED = 141  # the reader went away before the answer was delivered
 
 
 class AgencyrefError(Exception):
     """Base class. ``exit_code`` is what the CLI exits with."""
 
-    exit_code = 4
+    exit_code: int = ExitCode.INTERNAL
 
 
 class NotFoundError(AgencyrefError):
     """A name matched nothing. ``suggestions`` are close matches, best first."""
 
-    exit_code = 1
+    exit_code = ExitCode.NOT_FOUND
 
     def __init__(self, kind: str, name: str, suggestions: Sequence[str] = ()) -> None:
         self.kind = kind
@@ -27,13 +40,13 @@ class NotFoundError(AgencyrefError):
 class NoResultsError(AgencyrefError):
     """A well-formed question whose answer is empty (exit 1, like not found)."""
 
-    exit_code = 1
+    exit_code = ExitCode.NOT_FOUND
 
 
 class AmbiguousNameError(AgencyrefError):
     """A name matched several entities equally well."""
 
-    exit_code = 1
+    exit_code = ExitCode.NOT_FOUND
 
     def __init__(self, kind: str, name: str, candidates: Sequence[str]) -> None:
         self.kind = kind
@@ -46,7 +59,7 @@ class AmbiguousNameError(AgencyrefError):
 class UsageError(AgencyrefError):
     """The request itself is malformed (wrong format for this result, bad filter)."""
 
-    exit_code = 2
+    exit_code = ExitCode.USAGE
 
 
 class Problem:
@@ -71,7 +84,7 @@ class Problem:
 class DataError(AgencyrefError):
     """A data file is invalid or unreadable. Carries every problem found."""
 
-    exit_code = 3
+    exit_code = ExitCode.DATA
 
     def __init__(self, problems: Sequence[Problem]) -> None:
         self.problems = list(problems)

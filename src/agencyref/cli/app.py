@@ -11,6 +11,7 @@ from typing import Annotated, Any
 import typer
 
 from agencyref import __version__
+from agencyref.cli.context import CallContext, current
 from agencyref.cli.output import choose_format, emit, note
 from agencyref.errors import AgencyrefError, UsageError
 
@@ -25,20 +26,6 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
     epilog=EPILOG_HINT,
 )
-
-
-class Settings:
-    """Global options, set once by the root callback."""
-
-    def __init__(self) -> None:
-        self.data: str | None = None
-        self.roster: str | None = None
-        self.quiet = False
-        self.color = "auto"
-        self.pager: bool | None = None  # None: page long output at a terminal
-
-
-SETTINGS = Settings()
 
 
 def _version(value: bool) -> None:
@@ -82,6 +69,13 @@ def root(
             show_default=False,
         ),
     ] = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format", "-f", metavar="FORMAT", help="table, json, yaml, csv or markdown (env AGENCYREF_FORMAT)."
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")] = False,
     version: Annotated[
         bool | None, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
     ] = None,
@@ -90,10 +84,22 @@ def root(
 
     Every fact carries its sources and dates. A reference, not legal advice.
     """
-    if color not in ("auto", "always", "never"):
-        raise UsageError(f"--color must be auto, always or never (got {color!r})")
-    SETTINGS.data, SETTINGS.roster, SETTINGS.color, SETTINGS.pager = data, roster, color, pager
-    SETTINGS.quiet = quiet or os.environ.get("AGENCYREF_QUIET", "") not in ("", "0")
+    call = current()
+    store_option(call, "color", color)
+    call.data, call.roster, call.pager = data, roster, pager
+    call.quiet = call.quiet or quiet
+    if as_json or fmt:
+        call.format = choose_format(fmt, as_json)
+
+
+def store_option(call: CallContext, name: str, value: Any) -> None:
+    """Put one global option's value into the call's context (also used when it follows the subcommand)."""
+    if name == "color" and value not in ("auto", "always", "never"):
+        raise UsageError(f"--color must be auto, always or never (got {value!r})")
+    if name == "quiet":
+        call.quiet = call.quiet or bool(value)
+    else:
+        setattr(call, name, value)
 
 
 # ---- shared options ------------------------------------------------------------
@@ -132,7 +138,14 @@ def model_option(help_text: str) -> Any:
 def _knowledge() -> Any:
     from agencyref.knowledge.store import load_knowledge
 
-    return load_knowledge(SETTINGS.data)
+    return load_knowledge(current().data)
+
+
+def _reference() -> Any:
+    """The Python API over this call's files: commands are thin wrappers around it."""
+    from agencyref.api import Reference
+
+    return Reference(_knowledge(), current().roster)
 
 
 STALE_DAYS = 90  # default age after which the roster notice appears (AGENCYREF_STALE_DAYS)
@@ -150,14 +163,22 @@ def _freshness(roster: Any) -> None:
         )
 
 
+def chosen_format(fmt: str | None, as_json: bool) -> str:
+    """The command's own --format/--json, else one given before the subcommand, else the default."""
+    if fmt is None and not as_json and current().format:
+        return str(current().format)
+    return choose_format(fmt, as_json)
+
+
 def _show(doc: Any, fmt: str | None, as_json: bool, k: Any, roster: Any = None) -> None:
-    chosen = choose_format(fmt, as_json)
+    chosen = chosen_format(fmt, as_json)
+    call = current()
     notice = k.kb.meta.notice
     if chosen == "csv" and doc.csv is None:
         from agencyref.present.render.csv_ import to_csv
 
         to_csv(doc)  # raises the usage error that explains why
-    if not SETTINGS.quiet:
+    if not call.quiet:
         note(f"Note: {notice} (-q to hide)")
         if roster is not None:
             _freshness(roster)
@@ -166,8 +187,8 @@ def _show(doc: Any, fmt: str | None, as_json: bool, k: Any, roster: Any = None) 
         chosen,
         data_as_of=k.kb.meta.data_as_of,
         notice=notice if chosen == "markdown" else "",
-        color=SETTINGS.color,
-        pager=SETTINGS.pager,
+        color=call.color,
+        pager=call.pager,
     )
 
 

@@ -7,8 +7,9 @@ from typing import Annotated, Any
 import typer
 
 from agencyref import __version__
-from agencyref.cli.app import SETTINGS, FormatOpt, JsonOpt, _knowledge, _show, app
-from agencyref.cli.output import choose_format, note
+from agencyref.cli.app import FormatOpt, JsonOpt, _knowledge, _show, app, chosen_format
+from agencyref.cli.context import current
+from agencyref.cli.output import note
 from agencyref.cli.reference import _roster_or_none
 from agencyref.errors import DataError, UsageError
 
@@ -33,7 +34,7 @@ def validate(
     from agencyref.knowledge.store import knowledge_path, parse_knowledge
 
     gc.enable()  # a knowledge file can be large; see _entry.py
-    target = path or knowledge_path(SETTINGS.data)
+    target = path or knowledge_path(current().data)
     kb = parse_knowledge(read_bytes(target), str(target), strict=strict)
     n = len(kb.agencies) + len(kb.programs) + len(kb.matters) + len(kb.states) + len(kb.terms) + len(kb.events)
     sys.stdout.write(f"{target}: ok ({n} entries, {len(kb.sources)} sources{', strict' if strict else ''})\n")
@@ -79,7 +80,7 @@ def import_287g(
     from agencyref.roster.store import open_roster
 
     gc.enable()  # spreadsheets are large; see _entry.py
-    chosen = choose_format(fmt, as_json)
+    chosen = chosen_format(fmt, as_json)
     if chosen not in ("table", "json"):
         raise UsageError("import-287g reports as a table (on stderr) or as JSON (--format json)")
     result = import_sheets(files, as_of=as_of)
@@ -92,7 +93,7 @@ def import_287g(
         raise UsageError("there is no home directory for your roster: give --output PATH or set XDG_DATA_HOME")
     try:  # compare with what the target holds, or else with the roster in use now
         previous = (
-            decode_roster(read_bytes(target), str(target)) if target.is_file() else open_roster(SETTINGS.roster).roster
+            decode_roster(read_bytes(target), str(target)) if target.is_file() else open_roster(current().roster).roster
         )
     except DataError:
         previous = None
@@ -127,12 +128,12 @@ def info(fmt: FormatOpt = None, as_json: JsonOpt = False) -> None:
     from agencyref.present.views.reference import info as build
     from agencyref.roster.store import roster_path, roster_summary
 
-    choose_format(fmt, as_json)
+    chosen_format(fmt, as_json)
     k = _knowledge()
-    path, origin = roster_path(SETTINGS.roster)
+    path, origin = roster_path(current().roster)
     summary: dict[str, Any] = {"path": str(path), "origin": origin}
     try:
-        summary.update(roster_summary(SETTINGS.roster))
+        summary.update(roster_summary(current().roster))
     except DataError as exc:
         summary["error"] = str(exc.problems[0])
     _show(build(k, summary, __version__), fmt, as_json, k)
@@ -159,7 +160,7 @@ def export(
     """Export the whole reference: markdown with footnoted sources, or one JSON document."""
     from agencyref.present.views.export import export_json, export_markdown
 
-    chosen = choose_format(fmt, as_json)
+    chosen = chosen_format(fmt, as_json)
     if chosen not in ("markdown", "json"):
         raise UsageError("export writes markdown (--format markdown) or JSON (--format json)")
     k = _knowledge()

@@ -9,7 +9,7 @@ import sys
 
 from typer.main import get_command
 
-from agencyref.cli.main import COMMAND_MODULES, full_app
+from agencyref.cli.main import COMMAND_MODULES, _with_global_options, full_app
 
 WIDTH = 100
 
@@ -21,7 +21,7 @@ def _help(command: object, name: str, parent: object = None) -> str:
 
 
 def generate() -> str:
-    group = get_command(full_app())
+    group = _with_global_options(get_command(full_app()))
     root_ctx = group.make_context("agencyref", [], resilient_parsing=True)
     root_ctx.terminal_width = root_ctx.max_content_width = WIDTH
     parts = [

@@ -4,7 +4,7 @@ from typing import Annotated, Any
 
 import typer
 
-from agencyref.cli.app import FormatOpt, JsonOpt, _complete, _knowledge, app
+from agencyref.cli.app import FormatOpt, JsonOpt, _complete, _knowledge, app, chosen_format
 from agencyref.errors import NotFoundError
 
 ENTITY_KINDS = ("agency", "component", "program", "matter", "term", "state")
@@ -61,9 +61,7 @@ def get(
 
     import msgspec
 
-    from agencyref.cli.output import choose_format
-
-    chosen = choose_format(fmt, as_json)
+    chosen = chosen_format(fmt, as_json)
     k = _knowledge()
     record = _record(k, name)
     value: Any = msgspec.to_builtins(record)

@@ -1,5 +1,6 @@
 """Entry: pick the one command a call needs, run it, and map every outcome to an exit code."""
 
+import copy
 import os
 import sys
 from importlib import import_module
@@ -7,9 +8,10 @@ from typing import Any
 
 import typer
 
-from agencyref.cli.app import app
+from agencyref.cli.app import app, store_option
+from agencyref.cli.context import current, new_call
 from agencyref.cli.output import error
-from agencyref.errors import AgencyrefError, AmbiguousNameError, DataError, NotFoundError
+from agencyref.errors import AgencyrefError, AmbiguousNameError, DataError, ExitCode, NotFoundError
 
 # Which module defines each command. Only the invoked one is imported (and registered):
 # Typer turns every registered command into a click command on each call.
@@ -36,14 +38,50 @@ COMMAND_MODULES = {
 _ClickException: type[Any] = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
 
 
-_GLOBAL_OPTIONS_WITH_VALUE = {"--data", "--roster", "--color"}  # their values are not command names
+# The root's options that repeat on every subcommand, so they work before or after it.
+# (--format/--json are already every command's own; --version and --help stay at the root.)
+_GLOBAL_PARAMS = ("data", "roster", "quiet", "color", "pager")
+
+
+def _root_command() -> Any:
+    """The root group with no subcommands: where the global options are defined, once."""
+    return typer.main.get_command(_with_commands([]))
+
+
+def _options_with_values(root: Any) -> set[str]:
+    return {opt for p in root.params if not getattr(p, "is_flag", False) for opt in p.opts}
+
+
+def _store(name: str) -> Any:
+    def callback(ctx: Any, param: Any, value: Any) -> Any:
+        source = ctx.get_parameter_source(param.name)
+        if source is not None and source.name in ("COMMANDLINE", "ENVIRONMENT"):
+            store_option(current(), name, value)
+        return value
+
+    return callback
+
+
+def _with_global_options(group: Any) -> Any:
+    """Give every subcommand a copy of the global options (shown in its -h, accepted after it)."""
+    shared = [p for p in group.params if p.name in _GLOBAL_PARAMS]
+    for command in getattr(group, "commands", {}).values():
+        mine = {opt for p in command.params for opt in p.opts}
+        for param in shared:
+            if mine.intersection(param.opts):
+                continue
+            clone = copy.copy(param)
+            clone.expose_value = False
+            clone.callback = _store(param.name)
+            command.params.append(clone)
+    return group
 
 
 def _command_name(info: Any) -> str:
     return str(info.name or info.callback.__name__).lower().replace("_", "-")
 
 
-def _requested_command(args: list[str]) -> str | None:
+def _requested_command(args: list[str], with_values: set[str]) -> str | None:
     """The subcommand named on the command line (or being completed past), if any."""
     words = args
     if "_AGENCYREF_COMPLETE" in os.environ:  # shell completion: look at the words typed so far
@@ -53,7 +91,7 @@ def _requested_command(args: list[str]) -> str | None:
         words = typed[1 : int(cword)] if cword.isdigit() else typed[1:-1] if not raw.endswith(" ") else typed[1:]
     it = iter(words)
     for word in it:
-        if word in _GLOBAL_OPTIONS_WITH_VALUE:
+        if word in with_values:
             next(it, None)
         elif not word.startswith("-"):
             return word
@@ -61,8 +99,6 @@ def _requested_command(args: list[str]) -> str | None:
 
 
 def _with_commands(commands: list[Any]) -> typer.Typer:
-    import copy
-
     view = copy.copy(app)
     view.registered_commands = commands
     return view
@@ -83,7 +119,7 @@ def app_for(args: list[str]) -> typer.Typer:
     about as much as importing Typer itself; one command is all a call needs. Help,
     completion of command names and unknown commands get the full app.
     """
-    wanted = _requested_command(args)
+    wanted = _requested_command(args, _options_with_values(_root_command()))
     module = COMMAND_MODULES.get(wanted or "")
     if module is None:
         return full_app()
@@ -101,7 +137,9 @@ def run(argv: list[str] | None = None) -> int:
     code = 0
     args = sys.argv[1:] if argv is None else argv
     try:
-        result = app_for(args)(args=args, prog_name="agencyref", standalone_mode=False)
+        with new_call():
+            group = _with_global_options(typer.main.get_command(app_for(args)))
+            result = group.main(args=args, prog_name="agencyref", standalone_mode=False)
         code = result if isinstance(result, int) else 0
     except typer.Exit as exc:
         code = exc.exit_code
@@ -116,7 +154,7 @@ def run(argv: list[str] | None = None) -> int:
         code = exc.exit_code
     except (KeyboardInterrupt, typer.Abort):
         sys.stderr.write("\n")
-        code = 130
+        code = ExitCode.INTERRUPTED
     except BrokenPipeError:
         _silence_stdout()
         code = 0
@@ -140,7 +178,7 @@ def run(argv: list[str] | None = None) -> int:
         if os.environ.get("AGENCYREF_DEBUG") == "1":
             raise
         error(f"internal error: {type(exc).__name__}: {exc}. Please report it (AGENCYREF_DEBUG=1 shows the traceback).")
-        code = 4
+        code = ExitCode.INTERNAL
     try:
         sys.stdout.flush()
     except BrokenPipeError:

@@ -4,8 +4,8 @@ from typing import Annotated, Any
 
 import typer
 
-from agencyref.cli.app import SETTINGS, FormatOpt, JsonOpt, _complete, _knowledge, _show, app, model_option
-from agencyref.cli.output import choose_format
+from agencyref.cli.app import FormatOpt, JsonOpt, _complete, _knowledge, _show, app, chosen_format, model_option
+from agencyref.cli.context import current
 from agencyref.cli.reference import _roster_or_none
 from agencyref.errors import UsageError
 
@@ -50,7 +50,7 @@ def jurisdiction(
     """Who covers where and what: an agency's jurisdiction, a state's laws and 287(g) agreements, who handles a case type."""
     from agencyref.present.views import jurisdiction as views
 
-    choose_format(fmt, as_json)
+    chosen_format(fmt, as_json)
     if sum([name is not None, case is not None, by_state]) > 1:
         raise UsageError("give one of NAME, --case or --by-state")
     model_key = _model_key(model)
@@ -103,4 +103,4 @@ def _model_key(model: str | None) -> str | None:
 def _require_roster() -> Any:
     from agencyref.roster.store import open_roster
 
-    return open_roster(SETTINGS.roster)
+    return open_roster(current().roster)

@@ -6,16 +6,18 @@ import typer
 
 from agencyref.cli.app import (
     AGENCY_KINDS,
-    SETTINGS,
     FormatOpt,
     JsonOpt,
     _complete,
     _knowledge,
+    _reference,
     _show,
     app,
+    chosen_format,
     model_option,
 )
-from agencyref.cli.output import choose_format, error, note
+from agencyref.cli.context import current
+from agencyref.cli.output import error, note
 from agencyref.errors import DataError, NotFoundError, UsageError
 
 
@@ -44,22 +46,14 @@ def compare(
     as_json: JsonOpt = False,
 ) -> None:
     """Compare agencies side by side: authority, jurisdiction, powers, oversight, size."""
-    from agencyref.knowledge.query import pick_aspects
-    from agencyref.present.views.agencies import compare as build
-
-    choose_format(fmt, as_json)
-    k = _knowledge()
-    agencies = []
+    chosen_format(fmt, as_json)
+    ref = _reference()
     for name in names:
-        entry = k.names.resolve(name, AGENCY_KINDS, "agency")
+        entry = ref.knowledge.names.resolve(name, AGENCY_KINDS, "agency")
         if entry.kind == "component":
-            parent, comp = k.components[entry.key]
+            parent, comp = ref.knowledge.components[entry.key]
             note(f"{comp.name} is part of {parent.name}; comparing {parent.name}.")
-            entry = k.names.resolve(parent.key, ["agency"], "agency")
-        agencies.append(k.agencies[entry.key])
-    if len({a.key for a in agencies}) < 2:
-        raise UsageError("compare needs at least two different agencies, e.g. `agencyref compare ice police`")
-    _show(build(k, agencies, pick_aspects(aspect or [])), fmt, as_json, k)
+    _show(ref.compare(*names, aspects=aspect).document, fmt, as_json, ref.knowledge)
 
 
 @app.command(epilog="Example: agencyref agency ice   ·   agencyref agency hsi --json")
@@ -74,19 +68,14 @@ def agency(
     as_json: JsonOpt = False,
 ) -> None:
     """One agency's full profile (components, functions, powers, sources), or the list."""
-    from agencyref.present.views.agencies import agency_list, agency_profile
+    from agencyref.present.views.agencies import agency_list
 
-    choose_format(fmt, as_json)
-    k = _knowledge()
+    chosen_format(fmt, as_json)
+    ref = _reference()
     if name is None:
-        _show(agency_list(k), fmt, as_json, k)
+        _show(agency_list(ref.knowledge), fmt, as_json, ref.knowledge)
         return
-    entry = k.names.resolve(name, AGENCY_KINDS, "agency")
-    if entry.kind == "component":
-        parent, comp = k.components[entry.key]
-        _show(agency_profile(k, parent, comp), fmt, as_json, k)
-    else:
-        _show(agency_profile(k, k.agencies[entry.key]), fmt, as_json, k)
+    _show(ref.profile(name).document, fmt, as_json, ref.knowledge)
 
 
 @app.command(epilog="Example: agencyref program 287g   ·   agencyref program 287g --model wso")
@@ -104,7 +93,7 @@ def program(
     """Program summary: statute, history, models, participation with as-of dates, arguments for and against."""
     from agencyref.present.views.programs import program_list
 
-    choose_format(fmt, as_json)
+    chosen_format(fmt, as_json)
     k = _knowledge()
     if name is None:
         if model:
@@ -141,7 +130,7 @@ def _roster_or_none() -> Any:
     from agencyref.roster.store import open_roster
 
     try:
-        return open_roster(SETTINGS.roster)
+        return open_roster(current().roster)
     except DataError as exc:
         error(f"287(g) roster unavailable: {exc.problems[0]}")
         return None
@@ -160,7 +149,7 @@ def glossary(
     from agencyref.present.views.reference import term as term_view
     from agencyref.present.views.reference import term_list
 
-    choose_format(fmt, as_json)
+    chosen_format(fmt, as_json)
     k = _knowledge()
     if term is None:
         _show(term_list(k), fmt, as_json, k)
@@ -199,7 +188,7 @@ def timeline(
     from agencyref.knowledge.query import timeline as select
     from agencyref.present.views.reference import timeline as build
 
-    choose_format(fmt, as_json)
+    chosen_format(fmt, as_json)
     if since is not None and until is not None and since > until:
         raise UsageError("--since is after --until")
     k = _knowledge()
@@ -235,7 +224,7 @@ def search(
     from agencyref.knowledge.query import search as run
     from agencyref.present.views.reference import search_results
 
-    choose_format(fmt, as_json)
+    chosen_format(fmt, as_json)
     query = " ".join(text)
     k = _knowledge()
     hits = run(k, query, kind, limit)
@@ -257,7 +246,7 @@ def sources(
     """The sources behind the facts: title, publisher, date, URL."""
     from agencyref.present.views.reference import source, source_list
 
-    choose_format(fmt, as_json)
+    chosen_format(fmt, as_json)
     k = _knowledge()
     if source_id is None:
         _show(source_list(k), fmt, as_json, k)

@@ -90,6 +90,9 @@ class Established(Record, frozen=True, kw_only=True):
     law: str | None = None
     sources: SourceIds
 
+    def __str__(self) -> str:  # print(ref.agency("ice").established) -> 2003-03-01
+        return self.date
+
 
 class Figure(Record, frozen=True, kw_only=True):
     """A count or amount, always with its unit and as-of date."""
