@@ -50,26 +50,26 @@ KEY_FILE = ".key"
 
 def _code_stamp() -> str:
     """The version plus a digest of every module's name, size and mtime in this installed package."""
-    root = Path(__file__).parent
-    h = blake2b(digest_size=16)
-    h.update(__version__.encode())
-    stack = [root]
+    root = os.path.dirname(os.path.abspath(__file__))
+    skip = len(root) + 1
     entries: list[str] = []
+    stack = [root]
     while stack:
         folder = stack.pop()
         try:
             with os.scandir(folder) as it:
                 for entry in it:
-                    if entry.is_dir(follow_symlinks=False) and entry.name != "__pycache__":
-                        stack.append(Path(entry.path))
-                    elif entry.name.endswith(".py"):
+                    name = entry.name
+                    if name.endswith(".py"):
                         st = entry.stat()
-                        entries.append(f"{Path(entry.path).relative_to(root)}:{st.st_size}:{st.st_mtime_ns}")
+                        entries.append(f"{entry.path[skip:]}:{st.st_size}:{st.st_mtime_ns}")
+                    elif name != "__pycache__" and "." not in name and entry.is_dir(follow_symlinks=False):
+                        stack.append(entry.path)
         except OSError:
             entries.append(f"{folder}:?")
-    for line in sorted(entries):
-        h.update(line.encode())
-    return f"agencyref {__version__} {h.hexdigest()}"
+    entries.sort()
+    digest_ = blake2b("\n".join(entries).encode(), digest_size=16).hexdigest()
+    return f"agencyref {__version__} {digest_}"
 
 
 STAMP = _code_stamp()

@@ -8,7 +8,7 @@ from typing import Any
 
 import typer
 
-from agencyref.cli.app import app, store_option
+from agencyref.cli.app import app, root, store_option
 from agencyref.cli.context import current, new_call
 from agencyref.cli.output import error
 from agencyref.errors import AgencyrefError, AmbiguousNameError, DataError, ExitCode, NotFoundError
@@ -43,13 +43,25 @@ _ClickException: type[Any] = next(c for c in typer.BadParameter.__mro__ if c.__n
 _GLOBAL_PARAMS = ("data", "roster", "quiet", "color", "pager")
 
 
-def _root_command() -> Any:
-    """The root group with no subcommands: where the global options are defined, once."""
-    return typer.main.get_command(_with_commands([]))
+def _options_with_values() -> set[str]:
+    """The root's options that take a value, read from the root callback's own declarations.
 
+    (Building the click group just to ask it would cost a few milliseconds on every call.)
+    """
+    import typing
 
-def _options_with_values(root: Any) -> set[str]:
-    return {opt for p in root.params if not getattr(p, "is_flag", False) for opt in p.opts}
+    from typer.models import OptionInfo
+
+    out: set[str] = set()
+    for hint in typing.get_type_hints(root, include_extras=True).values():
+        info = next((x for x in getattr(hint, "__metadata__", ()) if isinstance(x, OptionInfo)), None)
+        value_type = typing.get_args(hint)[0] if info is not None else bool
+        if info is None or value_type is bool or bool in typing.get_args(value_type):
+            continue  # a flag takes no value
+        # With Annotated, typer takes a first positional "--name" as a declaration, kept in .default.
+        decls = (info.default, *(info.param_decls or ()))
+        out.update(d for d in decls if isinstance(d, str) and d.startswith("-"))
+    return out
 
 
 def _store(name: str) -> Any:
@@ -119,7 +131,7 @@ def app_for(args: list[str]) -> typer.Typer:
     about as much as importing Typer itself; one command is all a call needs. Help,
     completion of command names and unknown commands get the full app.
     """
-    wanted = _requested_command(args, _options_with_values(_root_command()))
+    wanted = _requested_command(args, _options_with_values())
     module = COMMAND_MODULES.get(wanted or "")
     if module is None:
         return full_app()
