@@ -116,7 +116,7 @@ class Reference:
         return self._answer(agency_profile(k, k.agencies[entry.key]))
 
     def _answer(self, document: Document) -> Answer:
-        return Answer(document, self.knowledge.kb.meta.data_as_of)
+        return Answer(document, self.knowledge.meta.data_as_of)
 
 
 def load(data: str | None = None, roster: str | None = None) -> Reference:

@@ -173,7 +173,7 @@ def chosen_format(fmt: str | None, as_json: bool) -> str:
 def _show(doc: Any, fmt: str | None, as_json: bool, k: Any, roster: Any = None) -> None:
     chosen = chosen_format(fmt, as_json)
     call = current()
-    notice = k.kb.meta.notice
+    notice = k.meta.notice
     if chosen == "csv" and doc.csv is None:
         from agencyref.present.render.csv_ import to_csv
 
@@ -185,7 +185,7 @@ def _show(doc: Any, fmt: str | None, as_json: bool, k: Any, roster: Any = None) 
     emit(
         doc,
         chosen,
-        data_as_of=k.kb.meta.data_as_of,
+        data_as_of=k.meta.data_as_of,
         notice=notice if chosen == "markdown" else "",
         color=call.color,
         pager=call.pager,

@@ -77,7 +77,7 @@ def find_matters(k: Knowledge, text: str) -> list[m.Matter]:
     if not words:
         return []
     hits = []
-    for mt in k.kb.matters:
+    for mt in list(k.matters.values()):
         blob = " ".join([mt.key, mt.name, *mt.aliases]).casefold()
         if all(w in blob for w in words):
             hits.append(mt)
@@ -111,23 +111,23 @@ def _snippet(body: str, words: list[str], width: int = 120) -> str:
 
 def _documents(k: Knowledge) -> Iterable[tuple[str, str, str, str, str]]:
     """(kind, key, label, names, body) for every searchable entity."""
-    for a in k.kb.agencies:
+    for a in list(k.agencies.values()):
         body = " ".join(getattr(a, f).text for f in ASPECT_KEYS if f not in ("level", "established", "size"))
         yield "agency", a.key, a.name, " ".join([a.key, a.name, *a.aliases]), body
         for c in a.components:
             yield "component", c.key, c.name, " ".join([c.key, c.name, *c.aliases]), c.summary
-    for p in k.kb.programs:
+    for p in list(k.programs.values()):
         body = " ".join([p.summary.text, p.legal_basis.text, *(h.text for h in p.history)])
         body += " ".join(v.name + " " + v.summary.text for v in p.variants)
         yield "program", p.key, p.name, " ".join([p.key, p.name, *p.aliases]), body
-    for mt in k.kb.matters:
+    for mt in list(k.matters.values()):
         yield "matter", mt.key, mt.name, " ".join([mt.key, mt.name, *mt.aliases]), mt.note
-    for t in k.kb.terms:
+    for t in list(k.terms.values()):
         yield "term", t.key, t.term, " ".join([t.key, t.term, *t.aliases]), t.definition
-    for s in k.kb.states:
+    for s in list(k.states.values()):
         body = " ".join([s.summary or "", *(f"{law.name} {law.citation} {law.summary}" for law in s.laws)])
         yield "state", s.code, s.name, f"{s.code} {s.name}", body
-    for e in k.kb.events:
+    for e in k.events:
         yield "event", e.date, f"{e.date} {e.title}", e.title, e.summary
 
 
@@ -178,7 +178,7 @@ def search(k: Knowledge, text: str, kinds: Iterable[str] | None = None, limit: i
 
 def timeline(k: Knowledge, concerns: str | None, since: int | None, until: int | None) -> list[m.Event]:
     events = []
-    for e in k.kb.events:
+    for e in k.events:
         year = int(e.date[:4])
         if since is not None and year < since:
             continue

@@ -111,42 +111,6 @@ class LazyRecords(Mapping[str, V]):
         return len(self._raw)
 
 
-class Sections:
-    """The knowledge base's sections as lists, in file order, decoded on first use."""
-
-    def __init__(self, k: Knowledge) -> None:
-        self.meta = k.compiled.meta
-        self._k = k
-
-    @cached_property
-    def sources(self) -> list[m.Source]:
-        return list(self._k.sources.values())
-
-    @cached_property
-    def agencies(self) -> list[m.Agency]:
-        return list(self._k.agencies.values())
-
-    @cached_property
-    def programs(self) -> list[m.Program]:
-        return list(self._k.programs.values())
-
-    @cached_property
-    def matters(self) -> list[m.Matter]:
-        return list(self._k.matters.values())
-
-    @cached_property
-    def states(self) -> list[m.State]:
-        return list(self._k.states.values())
-
-    @cached_property
-    def terms(self) -> list[m.Term]:
-        return list(self._k.terms.values())
-
-    @cached_property
-    def events(self) -> list[m.Event]:
-        return msgspec.msgpack.decode(self._k.compiled.events, type=list[m.Event])
-
-
 class Knowledge:
     """The loaded knowledge base: records by key (decoded lazily), lists, and the name index."""
 
@@ -160,11 +124,16 @@ class Knowledge:
         self.matters: Mapping[str, m.Matter] = LazyRecords(records["matters"], m.Matter)
         self.states: Mapping[str, m.State] = LazyRecords(records["states"], m.State)
         self.terms: Mapping[str, m.Term] = LazyRecords(records["terms"], m.Term)
-        self.kb = Sections(self)
+        self.meta: m.Meta = compiled.meta
+
+    @cached_property
+    def events(self) -> list[m.Event]:
+        """The timeline, in file order (decoded as a whole on first use)."""
+        return msgspec.msgpack.decode(self.compiled.events, type=list[m.Event])
 
     @cached_property
     def components(self) -> dict[str, tuple[m.Agency, m.Component]]:
-        return {c.key: (a, c) for a in self.kb.agencies for c in a.components}
+        return {c.key: (a, c) for a in list(self.agencies.values()) for c in a.components}
 
     @cached_property
     def names(self) -> NameIndex:

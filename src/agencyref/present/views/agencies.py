@@ -42,10 +42,15 @@ def compare(k: Knowledge, agencies: list[m.Agency], aspects: list[tuple[str, str
 
 def agency_list(k: Knowledge) -> Document:
     rows = [
-        [Cell(a.key), Cell(a.name), Cell(a.level), Cell(", ".join(x.key for x in a.components))] for a in k.kb.agencies
+        [Cell(a.key), Cell(a.name), Cell(a.level), Cell(", ".join(x.key for x in a.components))]
+        for a in list(k.agencies.values())
     ]
     table = Table(["key", "name", "level", "components"], rows)
-    data = {"agencies": [{"key": a.key, "name": a.name, "level": a.level, "aliases": a.aliases} for a in k.kb.agencies]}
+    data = {
+        "agencies": [
+            {"key": a.key, "name": a.name, "level": a.level, "aliases": a.aliases} for a in list(k.agencies.values())
+        ]
+    }
     return Document("agency_list", "Agencies", [table], data, csv=table)
 
 

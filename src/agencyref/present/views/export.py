@@ -11,18 +11,17 @@ from agencyref.roster.store import OpenRoster
 
 
 def export_json(k: Knowledge, opened: OpenRoster | None) -> str:
-    kb = k.kb
     doc: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "kind": "export",
-        "meta": msgspec.to_builtins(kb.meta),
-        "agencies": msgspec.to_builtins(kb.agencies),
-        "programs": msgspec.to_builtins(kb.programs),
-        "matters": msgspec.to_builtins(kb.matters),
-        "states": msgspec.to_builtins(kb.states),
-        "terms": msgspec.to_builtins(kb.terms),
-        "events": msgspec.to_builtins(kb.events),
-        "sources": [source_dict(s) for s in kb.sources],
+        "meta": msgspec.to_builtins(k.meta),
+        "agencies": msgspec.to_builtins(list(k.agencies.values())),
+        "programs": msgspec.to_builtins(list(k.programs.values())),
+        "matters": msgspec.to_builtins(list(k.matters.values())),
+        "states": msgspec.to_builtins(list(k.states.values())),
+        "terms": msgspec.to_builtins(list(k.terms.values())),
+        "events": msgspec.to_builtins(k.events),
+        "sources": [source_dict(s) for s in list(k.sources.values())],
     }
     if opened is not None:
         c = opened.compiled
@@ -45,11 +44,10 @@ def export_markdown(k: Knowledge, opened: OpenRoster | None) -> str:
     from agencyref.present.views.reference import term_list, timeline
     from agencyref.present.views.roster import by_state_document, program_roster_blocks
 
-    kb = k.kb
     parts = [
-        f"# agencyref — reference as of {kb.meta.data_as_of}",
+        f"# agencyref — reference as of {k.meta.data_as_of}",
         "",
-        f"> {kb.meta.notice}",
+        f"> {k.meta.notice}",
         "",
     ]
 
@@ -57,14 +55,14 @@ def export_markdown(k: Knowledge, opened: OpenRoster | None) -> str:
         parts.append(to_markdown(doc, prefix=f"{label}-", level=3))
 
     parts += ["## Agencies", ""]
-    for a in kb.agencies:
+    for a in list(k.agencies.values()):
         add(agency_profile(k, a), a.key)
     parts += ["## Programs and policies", ""]
-    for p in kb.programs:
+    for p in list(k.programs.values()):
         roster_part = (lambda cite: program_roster_blocks(opened, None, cite)) if p.key == "287g" else None
         add(program_profile(k, p, None, roster_part), p.key)
     parts += ["## Who handles what", ""]
-    add(who_handles(k, "all case types", list(kb.matters)), "matters")
+    add(who_handles(k, "all case types", list(list(k.matters.values()))), "matters")
     parts += ["## States", ""]
     add(state_list(k), "states")
     if opened is not None:
@@ -72,5 +70,5 @@ def export_markdown(k: Knowledge, opened: OpenRoster | None) -> str:
     parts += ["## Glossary", ""]
     add(term_list(k), "glossary")
     parts += ["## Timeline", ""]
-    add(timeline(k, sorted(kb.events, key=lambda e: e.date), "Timeline"), "timeline")
+    add(timeline(k, sorted(k.events, key=lambda e: e.date), "Timeline"), "timeline")
     return "\n".join(parts).rstrip() + "\n"

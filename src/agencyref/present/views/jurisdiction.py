@@ -28,7 +28,7 @@ def agency_reach(k: Knowledge, a: m.Agency) -> Document:
     ]
     handles = [
         x
-        for x in k.kb.matters
+        for x in list(k.matters.values())
         if a.key in x.primary
         or a.key in x.supporting
         or any(c.key in x.primary or c.key in x.supporting for c in a.components)
@@ -100,9 +100,13 @@ def who_handles(k: Knowledge, text: str, matters: list[m.Matter]) -> Document:
 
 
 def state_list(k: Knowledge) -> Document:
-    rows = [[Cell(s.code), Cell(s.name), Cell(s.stance), Cell(str(len(s.laws)))] for s in k.kb.states]
+    rows = [[Cell(s.code), Cell(s.name), Cell(s.stance), Cell(str(len(s.laws)))] for s in list(k.states.values())]
     table = Table(["code", "state", "stance", "laws"], rows)
-    data = {"states": [{"code": s.code, "name": s.name, "stance": s.stance, "laws": len(s.laws)} for s in k.kb.states]}
+    data = {
+        "states": [
+            {"code": s.code, "name": s.name, "stance": s.stance, "laws": len(s.laws)} for s in list(k.states.values())
+        ]
+    }
     return Document(
         "state_list",
         "States",

@@ -13,9 +13,15 @@ from agencyref.present.document import BarChart, Bullets, Cell, Citations, Docum
 
 
 def program_list(k: Knowledge) -> Document:
-    rows = [[Cell(p.key), Cell(p.name), Cell(p.kind), Cell("yes" if p.contested else "")] for p in k.kb.programs]
+    rows = [
+        [Cell(p.key), Cell(p.name), Cell(p.kind), Cell("yes" if p.contested else "")] for p in list(k.programs.values())
+    ]
     table = Table(["key", "name", "kind", "contested"], rows)
-    data = {"programs": [{"key": p.key, "name": p.name, "kind": p.kind, "aliases": p.aliases} for p in k.kb.programs]}
+    data = {
+        "programs": [
+            {"key": p.key, "name": p.name, "kind": p.kind, "aliases": p.aliases} for p in list(k.programs.values())
+        ]
+    }
     return Document("program_list", "Programs and policies", [table], data, csv=table)
 
 

@@ -25,9 +25,10 @@ from agencyref.present.document import (
 def term_list(k: Knowledge) -> Document:
     cite = Citations(k.sources)
     rows = [
-        [Cell(t.term), cite.cell(t.definition, t.sources)] for t in sorted(k.kb.terms, key=lambda t: t.term.casefold())
+        [Cell(t.term), cite.cell(t.definition, t.sources)]
+        for t in sorted(list(k.terms.values()), key=lambda t: t.term.casefold())
     ]
-    data = {"terms": [msgspec.to_builtins(t) for t in k.kb.terms]}
+    data = {"terms": [msgspec.to_builtins(t) for t in list(k.terms.values())]}
     return Document(
         "glossary",
         "Glossary",
@@ -71,11 +72,15 @@ def search_results(query: str, hits: list[Hit]) -> Document:
 def source_list(k: Knowledge) -> Document:
     rows = [
         [Cell(s.id), Cell(s.kind), Cell(s.title), Cell(s.publisher), Cell(s.date or ""), Cell(s.url)]
-        for s in k.kb.sources
+        for s in list(k.sources.values())
     ]
     table = Table(["id", "kind", "title", "publisher", "date", "url"], rows)
     return Document(
-        "source_list", "Sources", [table], {"sources_list": [source_dict(s) for s in k.kb.sources]}, csv=table
+        "source_list",
+        "Sources",
+        [table],
+        {"sources_list": [source_dict(s) for s in list(k.sources.values())]},
+        csv=table,
     )
 
 
@@ -103,12 +108,12 @@ def _citers(k: Knowledge, sid: str) -> list[str]:
     """Every entry that cites source ``sid``, anywhere inside it."""
     needle = f'"{sid}"'.encode()
     sections: list[tuple[str, list[Any], str]] = [
-        ("agency", k.kb.agencies, "key"),
-        ("program", k.kb.programs, "key"),
-        ("matter", k.kb.matters, "key"),
-        ("state", k.kb.states, "code"),
-        ("term", k.kb.terms, "key"),
-        ("event", k.kb.events, "date"),
+        ("agency", list(k.agencies.values()), "key"),
+        ("program", list(k.programs.values()), "key"),
+        ("matter", list(k.matters.values()), "key"),
+        ("state", list(k.states.values()), "code"),
+        ("term", list(k.terms.values()), "key"),
+        ("event", k.events, "date"),
     ]
     out = []
     for kind, records, key in sections:
@@ -120,38 +125,43 @@ def _citers(k: Knowledge, sid: str) -> list[str]:
 
 
 def coverage(k: Knowledge) -> dict[str, int]:
-    kb = k.kb
     return {
-        "agencies": len(kb.agencies),
-        "components": sum(len(a.components) for a in kb.agencies),
-        "programs": len(kb.programs),
-        "contested_programs": sum(p.contested for p in kb.programs),
-        "matters": len(kb.matters),
-        "states": len(kb.states),
-        "states_with_laws": sum(1 for s in kb.states if s.laws),
-        "terms": len(kb.terms),
-        "events": len(kb.events),
-        "sources": len(kb.sources),
-        "official_sources": sum(1 for s in kb.sources if s.kind in ("statute", "regulation", "court", "government")),
+        "agencies": len(list(k.agencies.values())),
+        "components": sum(len(a.components) for a in list(k.agencies.values())),
+        "programs": len(list(k.programs.values())),
+        "contested_programs": sum(p.contested for p in list(k.programs.values())),
+        "matters": len(list(k.matters.values())),
+        "states": len(list(k.states.values())),
+        "states_with_laws": sum(1 for s in list(k.states.values()) if s.laws),
+        "terms": len(list(k.terms.values())),
+        "events": len(k.events),
+        "sources": len(list(k.sources.values())),
+        "official_sources": sum(
+            1 for s in list(k.sources.values()) if s.kind in ("statute", "regulation", "court", "government")
+        ),
     }
 
 
 def _dated_figures(k: Knowledge) -> list[tuple[str, str, str, str]]:
     """(entry, figure, value, as-of) for every count in the knowledge file, newest first."""
-    rows = [(a.key, f.label, f"{f.value:,.0f} {f.unit}", f.as_of) for a in k.kb.agencies for f in a.size]
-    rows += [(p.key, f.label, f"{f.value:,.0f} {f.unit}", f.as_of) for p in k.kb.programs for f in p.participation]
+    rows = [(a.key, f.label, f"{f.value:,.0f} {f.unit}", f.as_of) for a in list(k.agencies.values()) for f in a.size]
+    rows += [
+        (p.key, f.label, f"{f.value:,.0f} {f.unit}", f.as_of)
+        for p in list(k.programs.values())
+        for f in p.participation
+    ]
     return sorted(rows, key=lambda r: r[3], reverse=True)
 
 
 def info(k: Knowledge, roster: dict[str, Any] | None, version: str) -> Document:
     counts = coverage(k)
-    newest_source = max((s.date or "" for s in k.kb.sources), default="")
-    newest_event = max((e.date for e in k.kb.events), default="")
+    newest_source = max((s.date or "" for s in list(k.sources.values())), default="")
+    newest_event = max((e.date for e in k.events), default="")
     fields = [
         ("Version", Cell(version)),
         ("Knowledge file", Cell(str(k.path))),
-        ("Knowledge as of", Cell(k.kb.meta.data_as_of)),
-        ("Schema version", Cell(str(k.kb.meta.schema_version))),
+        ("Knowledge as of", Cell(k.meta.data_as_of)),
+        ("Schema version", Cell(str(k.meta.schema_version))),
         ("Newest source date", Cell(newest_source or "—")),
         ("Newest timeline event", Cell(newest_event or "—")),
     ]
@@ -175,7 +185,7 @@ def info(k: Knowledge, roster: dict[str, Any] | None, version: str) -> Document:
     data = {
         "version": version,
         "knowledge_file": str(k.path),
-        "data_as_of": k.kb.meta.data_as_of,
+        "data_as_of": k.meta.data_as_of,
         "newest_source_date": newest_source,
         "newest_event_date": newest_event,
         "coverage": counts,
