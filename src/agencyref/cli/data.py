@@ -149,20 +149,31 @@ def schema(
     sys.stdout.write(roster_schema() if roster else knowledge_schema())
 
 
-@app.command(epilog="Example: agencyref export --format markdown --output agencyref.md")
+@app.command(
+    epilog="Example: agencyref export --format markdown --output agencyref.md   ·   "
+    "agencyref export --format sqlite -o agencyref.db && datasette agencyref.db"
+)
 def export(
     fmt: FormatOpt = None,
     as_json: JsonOpt = False,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", metavar="PATH", help="Write here instead of stdout.")
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace an existing file even if it is not an earlier export.")
+    ] = False,
 ) -> None:
-    """Export the whole reference: markdown with footnoted sources, or one JSON document."""
+    """Export the whole reference: footnoted markdown, one JSON document, or a SQLite database for Datasette."""
+    if (fmt or "").strip().lower() in ("sqlite", "db"):
+        if output is None:
+            raise UsageError("--format sqlite writes a file: give it with --output PATH (e.g. -o agencyref.db)")
+        _export_sqlite(output, force)
+        return
     from agencyref.present.views.export import export_json, export_markdown
 
     chosen = chosen_format(fmt, as_json)
     if chosen not in ("markdown", "json"):
-        raise UsageError("export writes markdown (--format markdown) or JSON (--format json)")
+        raise UsageError("export writes markdown (--format markdown), JSON (--format json) or SQLite (--format sqlite)")
     k = _knowledge()
     opened = _roster_or_none()
     text = export_json(k, opened) if chosen == "json" else export_markdown(k, opened)
@@ -173,3 +184,36 @@ def export(
 
     write_text_atomic(output, text)
     note(f"wrote {output}")
+
+
+def _export_sqlite(output: Path, force: bool) -> None:
+    import json
+    import os
+    import sqlite3
+    import tempfile
+
+    from agencyref.present.sqlite import write_database
+
+    target = output.resolve()
+    if target.exists() and not force:
+        if not target.is_file():
+            raise UsageError(f"{output} is not a regular file; not replacing it")
+        try:
+            with sqlite3.connect(f"file:{target}?mode=ro", uri=True) as con:
+                con.execute("SELECT value FROM _metadata WHERE key = 'datasette'").fetchone()
+        except sqlite3.Error:
+            raise UsageError(f"{output} exists and is not an agencyref export; use --force to replace it") from None
+    k = _knowledge()
+    opened = _roster_or_none()
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".agencyref-", suffix=".tmp")
+    os.close(fd)
+    os.unlink(tmp)  # sqlite creates it
+    try:
+        meta = write_database(Path(tmp), k, opened)
+        os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    side = target.with_name(target.name + ".metadata.json")
+    side.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    note(f"wrote {output} (and {side.name}: datasette {output.name} -m {side.name})")
