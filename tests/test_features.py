@@ -170,3 +170,26 @@ def test_info_reports_roster_in_use_and_dates(run: Runner) -> None:
     assert doc["roster"]["origin"] == "bundled" and doc["roster"]["as_of"] == bundled["as_of"]
     assert doc["coverage"]["agencies"] >= 12 and doc["coverage"]["states"] == 51
     assert all(re.match(r"^\d{4}(-\d{2}){0,2}$", f["as_of"]) for f in doc["dated_figures"])
+
+
+def test_get_figures_say_what_they_count(run: Runner) -> None:
+    import msgspec
+
+    from agencyref import load
+
+    ice = load().agency("ice")
+    lines = run("-q", "get", "ice", "size").out.splitlines()
+    assert len(lines) == len(ice.size)
+    for line, figure in zip(lines, ice.size, strict=True):
+        number, unit, as_of, label = line.split("\t")
+        prefix = {"at_least": ">=", "at_most": "<=", "about": "~"}.get(figure.qualifier or "", "")
+        assert number == f"{prefix}{int(figure.value)}" and (unit, as_of, label) == (
+            figure.unit,
+            figure.as_of,
+            figure.label,
+        )
+    bound = next(f for f in ice.size if f.qualifier == "at_least")
+    assert msgspec.to_builtins(bound)["qualifier"] == "at_least"
+    single = run("get", "ice", "size.0")
+    assert single.out == f">={int(ice.size[0].value)}\n" and ice.size[0].unit in single.err
+    assert ice.size[0].unit not in run("-q", "get", "ice", "size.0").err

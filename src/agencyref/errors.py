@@ -6,6 +6,15 @@ from collections.abc import Sequence
 from enum import IntEnum
 
 
+def plural(noun: str, count: int = 2) -> str:
+    """agency → agencies, county → counties, state → states (for messages)."""
+    if count == 1:
+        return noun
+    if noun.endswith("y") and noun[-2:-1] not in ("a", "e", "i", "o", "u"):
+        return noun[:-1] + "ies"
+    return noun + ("es" if noun.endswith(("s", "x", "ch", "sh")) else "s")
+
+
 class ExitCode(IntEnum):
     """Every exit code the command line uses, documented in README ("Output contract")."""
 
@@ -29,12 +38,12 @@ class NotFoundError(AgencyrefError):
 
     exit_code = ExitCode.NOT_FOUND
 
-    def __init__(self, kind: str, name: str, suggestions: Sequence[str] = ()) -> None:
+    def __init__(self, kind: str, name: str, suggestions: Sequence[str] = (), *, matching: bool = False) -> None:
         self.kind = kind
         self.name = name
         self.suggestions = list(suggestions)
         shown = name if len(name) <= 80 else name[:80] + "…"
-        super().__init__(f"no {kind} named {shown!r}")
+        super().__init__(f"no {kind} matches {shown!r}" if matching else f"no {kind} named {shown!r}")
 
 
 class NoResultsError(AgencyrefError):
@@ -53,7 +62,7 @@ class AmbiguousNameError(AgencyrefError):
         self.name = name
         self.candidates = list(candidates)
         shown = name if len(name) <= 80 else name[:80] + "…"
-        super().__init__(f"{shown!r} could mean several {kind}s")
+        super().__init__(f"{shown!r} could mean several {plural(kind)}")
 
 
 class UsageError(AgencyrefError):

@@ -5,6 +5,8 @@ from typing import Annotated, Any
 import typer
 
 from agencyref.cli.app import FormatOpt, JsonOpt, _complete, _knowledge, app, chosen_format
+from agencyref.cli.context import current
+from agencyref.cli.output import note
 from agencyref.errors import NotFoundError
 
 ENTITY_KINDS = ("agency", "component", "program", "matter", "term", "state")
@@ -22,12 +24,35 @@ def _dated(item: Any) -> str:
     return str(item.get("as_of") or item.get("date") or item.get("published") or "") if isinstance(item, dict) else ""
 
 
+_BOUND = {"at_least": ">=", "at_most": "<=", "about": "~"}
+
+
+def _is_figure(value: Any) -> bool:
+    return isinstance(value, dict) and "value" in value and "unit" in value
+
+
+def _number(figure: dict[str, Any]) -> str:
+    """A figure's number, marked when it is a bound or an estimate: >=1500, ~6000."""
+    number = figure["value"]
+    text = str(int(number)) if float(number).is_integer() else str(number)
+    return _BOUND.get(str(figure.get("qualifier")), "") + text
+
+
+def _describe(figure: dict[str, Any]) -> str:
+    return f"{figure['unit']}, as of {figure['as_of']}: {figure['label']}"
+
+
 def _bare(value: Any) -> list[str]:
-    """How a value prints: facts as their text, figures as their number, dates as dates."""
+    """How a value prints: facts as their text, figures as their number, dates as dates.
+
+    Several figures print one per line as number, unit, as-of date and label, tab-separated,
+    so `cut -f1` gives the numbers and a reader still sees what each one counts.
+    """
+    if isinstance(value, list) and value and all(_is_figure(v) for v in value):
+        return [f"{_number(f)}\t{f['unit']}\t{f['as_of']}\t{f['label']}" for f in value]
     if isinstance(value, dict):
-        if "value" in value and "unit" in value:
-            number = value["value"]
-            return [str(int(number)) if float(number).is_integer() else str(number)]
+        if _is_figure(value):
+            return [_number(value)]
         for key in ("text", "date", "definition", "summary", "name", "title"):
             if key in value:
                 return [str(value[key])]
@@ -84,5 +109,7 @@ def get(
         raise NotFoundError(f"value for {field} of", name)
     if chosen == "json":
         sys.stdout.write(msgspec.json.encode(value).decode() + "\n")
-    else:
-        sys.stdout.write("\n".join(_bare(value)) + "\n")
+        return
+    sys.stdout.write("\n".join(_bare(value)) + "\n")
+    if _is_figure(value) and not current().quiet:
+        note(f"({_describe(value)})")  # what the bare number counts, on stderr so $(...) stays clean

@@ -18,7 +18,7 @@ from agencyref.cli.app import (
 )
 from agencyref.cli.context import current
 from agencyref.cli.output import error, note
-from agencyref.errors import DataError, NotFoundError, UsageError
+from agencyref.errors import DataError, NoResultsError, NotFoundError, UsageError
 
 
 @app.command(epilog="Example: agencyref compare ice police sheriff --aspect arrest_powers --aspect warrants")
@@ -127,11 +127,17 @@ def _program_document(k: Any, p: Any, model: str | None, opened: Any) -> Any:
 
 
 def _roster_or_none() -> Any:
+    """The roster in use; one the user named (--roster, AGENCYREF_ROSTER) must be readable (else exit 3)."""
+    import os
+
     from agencyref.roster.store import open_roster
 
+    chosen = current().roster or os.environ.get("AGENCYREF_ROSTER")
     try:
         return open_roster(current().roster)
     except DataError as exc:
+        if chosen:
+            raise
         error(f"287(g) roster unavailable: {exc.problems[0]}")
         return None
 
@@ -198,7 +204,13 @@ def timeline(
         key = entry.key.lower()
     events = select(k, key, since, until)
     if not events:
-        raise NotFoundError("event", f"{program_key or ''} {since or ''}-{until or ''}".strip())
+        span = (
+            f"from {since} on" if until is None else f"before {until + 1}" if since is None else f"in {since}–{until}"
+        )
+        about = f" about {k.label(key)}" if key else ""
+        dates = sorted(e.date for e in k.events)
+        known = f" (the timeline runs {dates[0][:4]}–{dates[-1][:4]})" if dates else ""
+        raise NoResultsError(f"no events{about} {span}{known}" if since or until else f"no events{about}{known}")
     span = f"{events[0].date[:4]}–{events[-1].date[:4]}"
     title = f"Timeline{' — ' + k.label(key) if key else ''} ({span})"
     _show(build(k, events, title), fmt, as_json, k)
@@ -230,9 +242,10 @@ def search(
     hits = run(k, query, kind, limit)
     if not hits:
         raise NotFoundError(
-            "entry matching",
+            "entry",
             query,
             k.names.suggest(query, ["agency", "component", "program", "matter", "term", "state"]),
+            matching=True,
         )
     _show(search_results(query, hits), fmt, as_json, k)
 
