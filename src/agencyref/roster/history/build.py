@@ -62,7 +62,8 @@ def identity(a: Agreement) -> Key:
 
 
 def _content(a: Agreement) -> tuple[object, ...]:
-    return (a.state, a.agency, a.agency_type, a.county, a.model, a.signed, a.signed_raw, a.moa_url, a.addendum_url)
+    """What the history keeps of a row: two lists equal in these are the same list."""
+    return (a.state, a.agency, a.agency_type, a.county, a.model, a.signed, a.moa_url)
 
 
 def kind_of(name: str, agreements: Sequence[Agreement]) -> str:
@@ -117,6 +118,8 @@ class Builder:
             return False
         if self.last_content.get(read.kind) == read.content:
             reason = f"the same list as {self.last_file[read.kind]}; adds nothing"
+            if s.notes:
+                reason = "; ".join([*s.notes, reason])
             self.skipped.append(Skipped(read.name, reason))
             self.notes.append(f"{read.name}: {reason}")
             return False
