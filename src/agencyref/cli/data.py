@@ -98,8 +98,18 @@ def import_287g(
     except DataError:
         previous = None
     diff = diff_rosters(previous, result.roster) if previous is not None else None
-    if not dry_run:
+    history: dict[str, Any] | None = None
+    if not dry_run and output is not None:
         write_roster_atomic(result.roster, target)
+    elif not dry_run:  # your own copy: the sheets join your history; the roster moves only to a newer list
+        import msgspec
+
+        from agencyref.roster.history.ingest import ingest
+
+        history = msgspec.to_builtins(ingest(files, as_of=as_of, data_dir=folder))
+        if history["roster_written"] is None:
+            target = None  # type: ignore[assignment]
+            diff = None
     report = report_to_dict(result.report)
     document = {
         "schema_version": 1,
@@ -107,7 +117,8 @@ def import_287g(
         "as_of": result.roster.as_of,
         "source_url": result.roster.source_url,
         "source_files": result.roster.source_files,
-        "written_to": None if dry_run else str(target),
+        "written_to": None if dry_run or target is None else str(target),
+        "history": history,
         "report": report,
         "changes": diff_to_dict(diff) if diff is not None else None,
         "previous_as_of": previous.as_of if previous is not None else None,
@@ -120,6 +131,23 @@ def import_287g(
 
     for line in report_lines(document, verbose=chosen != "json"):
         note(line)
+    if history is not None:
+        for line in _history_lines(history):
+            note(line)
+
+
+def _history_lines(h: dict[str, Any]) -> list[str]:
+    lines = [f"  history: {h['history_path']}"]
+    lines += [f"    added {s}" for s in h["snapshots_added"]]
+    lines += [f"    {d}" for d in h["duplicates"]]
+    lines += [f"    {n}" for n in h["notes"]]
+    for label, counts in h["changes"].items():
+        lines.append(f"    {label}: " + ", ".join(f"{n} {kind}" for kind, n in counts.items()))
+    if h["roster_written"] is None and h["snapshots_added"]:
+        lines.append("    not the newest list: your current roster is unchanged")
+    if h["kept_pending"] is not None:
+        lines.append(f"    no pending sheet given: kept the {h['kept_pending']} pending requests of the roster in use")
+    return lines
 
 
 @app.command(epilog="Example: agencyref info --json")

@@ -27,6 +27,8 @@ COMMAND_MODULES = {
     "get": "get",
     "validate": "data",
     "import-287g": "data",
+    "history": "history",
+    "changes": "history",
     "info": "data",
     "schema": "data",
     "export": "data",

@@ -232,6 +232,22 @@ def _sheet_rows(name: str, ws: Any, last_row: int) -> list[list[Cell]]:
     return rows
 
 
+def _read_xlsx_fast(path: Path) -> list[list[Cell]]:
+    """calamine for values, the sheet XML for hyperlinks (see ``xlsx``); openpyxl for sparse giants."""
+    from agencyref.roster.ice287g.xlsx import read_xlsx
+
+    def has_header(rows: list[list[Cell]]) -> bool:
+        return _find_header([[v for v, _ in row] for row in rows[:HEADER_SCAN_ROWS]]) is not None
+
+    return read_xlsx(
+        path,
+        max_cells=MAX_CELLS,
+        max_uncompressed=MAX_UNCOMPRESSED_BYTES,
+        has_header=has_header,
+        fallback=_read_xlsx,
+    )
+
+
 def _read_csv(path: Path) -> list[list[Cell]]:
     import csv
     import io
@@ -272,7 +288,7 @@ def _blank(cells: Sequence[Cell]) -> bool:
 def _load_sheet(path: Path) -> _Sheet:
     name = path.name
     _check_size(path)
-    raw = _read_csv(path) if path.suffix.casefold() == ".csv" else _read_xlsx(path)
+    raw = _read_csv(path) if path.suffix.casefold() == ".csv" else _read_xlsx_fast(path)
     found = _find_header([[v for v, _ in row] for row in raw])
     if found is None:
         first = next((row for row in raw if not _blank(row)), [])
