@@ -88,6 +88,20 @@ def test_program_287g_shows_roster_beside_sourced_figures(run: Runner) -> None:
     assert f"ICE list as of {ROSTER['as_of']}" in out and "Participation (sourced figures)" in out
 
 
+def _newer_sheet(tmp_path: Path) -> tuple[Path, int]:
+    """ICE's newest committed sheet as if a week later, with its last agreement gone."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(SHEETS / "participatingAgencies05182026am.xlsx")
+    ws = wb.worksheets[0]
+    last = max(r for r in range(2, ws.max_row + 1) if any(c.value for c in ws[r]))
+    ws.delete_rows(last)
+    rows = sum(1 for r in range(2, ws.max_row + 1) if any(c.value for c in ws[r]))
+    path = tmp_path / "participatingAgencies05252026am.xlsx"
+    wb.save(path)
+    return path, rows
+
+
 def test_user_import_takes_precedence_and_info_says_so(run: Runner, tmp_path: Path) -> None:
     sheet = SHEETS / "participatingAgencies07182025pm.xlsx"
     r = run("--roster", str(OLD_ROSTER), "import-287g", str(sheet), "--output", str(tmp_path / "check.json"))
@@ -96,11 +110,16 @@ def test_user_import_takes_precedence_and_info_says_so(run: Runner, tmp_path: Pa
         a for a in json.loads(OLD_ROSTER.read_text(encoding="utf-8"))["agreements"] if a["status"] == "participating"
     ]
     assert f"agreements written: {len(part)}" in r.err
-    r = run("import-287g", str(sheet))
+    # An older list goes into the history but does not replace the newer roster in use.
+    assert run("import-287g", str(sheet)).code == 0
+    assert run("-q", "info", "--json").json()["roster"]["origin"] == "bundled"
+    newer, rows = _newer_sheet(tmp_path)
+    r = run("import-287g", str(newer))
     assert r.code == 0, r.err
     info = run("-q", "info", "--json").json()
-    assert info["roster"]["origin"] == "user" and info["roster"]["as_of"] == "2025-07-18"
-    assert run("-q", "jurisdiction", "TX", "--json").json()["roster"]["as_of"] == "2025-07-18"
+    assert info["roster"]["origin"] == "user" and info["roster"]["as_of"] == "2026-05-25"
+    doc = run("-q", "jurisdiction", "--by-state", "--json").json()
+    assert sum(s["agreements"] for s in doc["states"]) == rows
 
 
 def test_import_json_report_and_dry_run(run: Runner, tmp_path: Path) -> None:
