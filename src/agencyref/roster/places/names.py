@@ -29,6 +29,7 @@ _EXPAND: dict[str, tuple[str, ...]] = {
     "co": ("county",),
     "cnty": ("county",),
     "sheriffs": ("sheriff",),
+    "countys": ("county",),  # "Texas County's Sheriff's Office"
     "univ": ("university",),
     "pd": ("police", "department"),
 }
@@ -163,10 +164,10 @@ def title_case(upper: str) -> str:
     """FBI county names are upper case: ``"MCHENRY"`` → ``"McHenry"``, ``"ST CLAIR"`` → ``"St. Clair"``."""
     out = []
     for w in upper.split():
-        t = w.capitalize()
+        t = "-".join(p.capitalize() for p in w.split("-"))
         if t.startswith("Mc") and len(t) > 2:
             t = "Mc" + t[2:].capitalize()
         if t in ("St", "Ste", "Ft", "Mt"):
             t += "."
-        out.append("-".join(p.capitalize() if p.isupper() else p for p in t.split("-")) if "-" in t else t)
+        out.append(t)
     return " ".join(out)

@@ -164,10 +164,14 @@ def resolve(places: Places, text: str) -> Place:
     raw = " ".join(text[:MAX_TEXT].split())
     if not raw:
         raise NotFoundError("place", text)
-    if "/" in raw:
+    if "/" in raw:  # only agency keys have a slash
         found = places.agency_by_key(raw.casefold())
         if found:
             return found
+        state, _, rest = raw.casefold().partition("/")
+        keys = list(places.agencies.get(state.upper(), {}))
+        near = difflib.get_close_matches(raw.casefold(), keys, n=5, cutoff=0.6) if rest else []
+        raise NotFoundError("agency with key", raw, near or [k for k in keys if k.startswith(raw.casefold())][:5])
     whole = state_code(raw)
     if whole:
         return Place("state", whole, whole)
