@@ -9,6 +9,7 @@ from agencyref.knowledge.names import Entry
 from agencyref.knowledge.store import Knowledge
 from agencyref.present.document import BarChart, Bullets, Cell, Citations, Document, Fields, Table
 from agencyref.roster.model import Agreement, Summary
+from agencyref.roster.places.names import agency_key
 from agencyref.roster.places.store import PLACES_SOURCE_ID, AgencyPlace, Placement
 from agencyref.roster.query import MODELS, PlacedAgency, in_county, placed_agencies, population_policed, summarize
 from agencyref.roster.store import ROSTER_SOURCE_ID, OpenRoster
@@ -44,18 +45,19 @@ def _moa(a: Agreement) -> str:
 Places = dict[str, AgencyPlace]  # agency key -> placement, for one state
 
 
-def _row(a: Agreement, places: Places) -> list[Cell]:
-    from agencyref.roster.places.names import agency_key
-
+def _row(a: Agreement, places: Places, memo: "Memo | None" = None) -> list[Cell]:
+    """The cells of one agreement; ``memo`` lets the table and the csv export share them."""
+    if memo is not None and id(a) in memo:
+        return memo[id(a)]
     key = agency_key(a.state, a.agency)
     place = places.get(key)
-    county = (
-        ", ".join(place.counties)
-        if place and place.counties
-        else ("statewide" if place and place.statewide else a.county)
-    )
+    county = a.county
+    if place and place.counties:
+        county = ", ".join(place.counties)
+    elif place and place.statewide:
+        county = "statewide"
     population = f"{place.population:,}" if place and place.population else "—"
-    return [
+    row = [
         Cell(a.agency),
         Cell(key),
         Cell(a.agency_type),
@@ -65,18 +67,26 @@ def _row(a: Agreement, places: Places) -> list[Cell]:
         Cell(_signed(a)),
         Cell(_moa(a)),
     ]
+    if memo is not None:
+        memo[id(a)] = row
+    return row
 
 
-def _agreement_table(agreements: list[Agreement], title: str, places: Places, with_status: bool = True) -> Table:
+Memo = dict[int, list[Cell]]  # id(agreement) -> its cells, while one document is built
+
+
+def _agreement_table(
+    agreements: list[Agreement], title: str, places: Places, with_status: bool = True, memo: Memo | None = None
+) -> Table:
     columns = ["status", *AGREEMENT_COLUMNS] if with_status else AGREEMENT_COLUMNS
-    rows = [[Cell(a.status), *_row(a, places)] if with_status else _row(a, places) for a in agreements]
+    rows = [[Cell(a.status), *_row(a, places, memo)] if with_status else _row(a, places, memo) for a in agreements]
     return Table(columns, rows, title=title)
 
 
-def _csv(agreements: list[Agreement], places: Places) -> Table:
+def _csv(agreements: list[Agreement], places: Places, memo: Memo | None = None) -> Table:
     return Table(
         ["state", "status", *AGREEMENT_COLUMNS],
-        [[Cell(a.state), Cell(a.status), *_row(a, places)] for a in agreements],
+        [[Cell(a.state), Cell(a.status), *_row(a, places, memo)] for a in agreements],
     )
 
 
@@ -179,18 +189,18 @@ def place_document(
     brief: bool = False,
 ) -> Document:
     """A state, county, city or agency on ICE's list: whatever ``name`` exactly names."""
-    from agencyref.roster.places.resolve import Place, Places, resolve
     from agencyref.roster.places.store import load_placement
 
     placement = load_placement()
     state_entries = [e for e in found if e.kind == "state"]
-    if state_entries:
-        place = Place("state", state_entries[0].key, state_entries[0].key)
-    elif opened is None:
+    if state_entries and not brief:
+        return _state_document(k, opened, placement, state_entries[0].key, model, agency_type)
+    if opened is None:
         raise NotFoundError("state or agency", name, k.names.suggest(name, ["state", "agency", "component"]))
-    else:
-        names = msgspec.msgpack.decode(opened.compiled.names)["agencies"]
-        place = resolve(Places(((s, n) for s, n in names), placement), name)
+    from agencyref.roster.places.resolve import Places, resolve
+
+    names = msgspec.msgpack.decode(opened.compiled.names)["agencies"]
+    place = resolve(Places(((s, n) for s, n in names), placement), name)
     if brief and place.kind not in ("county", "city"):
         raise UsageError(f"--brief answers a county or a city; {name!r} is a {place.kind}")
     if place.kind == "state":
@@ -326,6 +336,7 @@ def _state_document(
     csv = None
     if opened is not None:
         places = placement.agencies(code)
+        memo: Memo = {}
         agreements = _filtered(opened.in_state(code), model, agency_type)
         summary = summarize(agreements) if (model or agency_type) else (opened.summary(code) or summarize([]))
         blocks.append(_summary_block(code, summary, opened, cite))
@@ -334,16 +345,18 @@ def _state_document(
         agencies = [p for p in placed_agencies(part, places)]
         blocks.append(Fields([_population_field(agencies, cite)]))
         blocks.append(
-            _agreement_table(part, f"Participating agencies ({len(part)} agreements)", places, with_status=False)
+            _agreement_table(
+                part, f"Participating agencies ({len(part)} agreements)", places, with_status=False, memo=memo
+            )
         )
         if pending:
-            blocks.append(_agreement_table(pending, "Pending requests", places, with_status=False))
+            blocks.append(_agreement_table(pending, "Pending requests", places, with_status=False, memo=memo))
         data["roster"] = {**_meta(opened), **_summary_dict(summary)}
         data["agreements"] = msgspec.to_builtins(agreements)
         data["agencies"] = [_agency_dict(p) for p in placed_agencies(agreements, places)]
         data["population_policed"] = population_policed(agencies)[0]
         cite.cite([ROSTER_SOURCE_ID])
-        csv = _csv(agreements, places)
+        csv = _csv(agreements, places, memo)
     return Document("state", title, blocks, data, cite.sources, csv=csv)
 
 

@@ -13,7 +13,6 @@ reading the two names side by side. What folds together, and nothing more:
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from agencyref.usps import STATE_NAMES
 
@@ -56,6 +55,8 @@ _POLICE_TAILS: tuple[tuple[str, ...], ...] = (
 def fold(text: str) -> str:
     """Lower-case ASCII words separated by single spaces; apostrophes vanish, ``&`` becomes ``and``."""
     if not text.isascii():
+        import unicodedata  # only for non-ASCII text: it costs start-up time
+
         text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     text = text.casefold().translate(_APOSTROPHES).replace("&", " and ")
     return " ".join(_NON_WORD.sub(" ", text).split())
@@ -136,12 +137,10 @@ def kinds_agree(a: str | None, b: str | None) -> bool:
     return (a is None or b is None) and "township" not in (a, b)
 
 
-_STATE_WORDS: dict[str, tuple[str, ...]] = {code: words(name) for code, name in STATE_NAMES.items()}
-
-
 def without_state(state: str, core: tuple[str, ...]) -> tuple[str, ...] | None:
     """``("florida", "highway", "patrol")`` in FL → ``("highway", "patrol")``; None when it does not start so."""
-    prefix = _STATE_WORDS.get(state)
+    name = STATE_NAMES.get(state)
+    prefix = words(name) if name else None
     if prefix and len(core) > len(prefix) and core[: len(prefix)] == prefix:
         return core[len(prefix) :]
     return None
