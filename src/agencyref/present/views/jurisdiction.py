@@ -166,6 +166,9 @@ def county_brief(
             )
     else:
         text = f"In {where}, ICE's 287(g) list as of {as_of} shows 0 agreements: no agency there holds one."
+    pending = [p for p in agencies if any(a.status == "pending" for a in p.agreements)]
+    if pending:
+        text += f" Pending requests: {', '.join(p.name for p in pending)}."
     law, law_sources = state_law_text(k, state)
     text += f" State law: {law}"
     if not text.endswith("."):
