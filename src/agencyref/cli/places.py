@@ -10,16 +10,33 @@ from agencyref.cli.reference import _roster_or_none
 from agencyref.errors import UsageError
 
 
+def _complete_place(incomplete: str) -> list[str]:
+    """States and knowledge agencies; then, once three letters are typed, counties ("Pinellas County, FL"),
+    cities ("St. Petersburg, FL") and agency keys ("fl/pinellas-county-sheriffs-office")."""
+    from agencyref.errors import AgencyrefError
+
+    out: list[str] = _complete(("state", "agency", "component"))(incomplete)
+    if len(incomplete.strip()) < 3:
+        return out
+    try:
+        from agencyref.roster.places.complete import complete_place
+
+        return out + complete_place(incomplete)
+    except AgencyrefError:
+        return out
+
+
 @app.command(
-    epilog='Examples: agencyref jurisdiction TX   ·   agencyref jurisdiction "Harris County, TX"   ·   agencyref jurisdiction --case "human trafficking"   ·   agencyref jurisdiction --by-state'
+    epilog='Examples: agencyref jurisdiction TX   ·   agencyref jurisdiction "Pinellas County, FL" [--brief]   ·   agencyref jurisdiction "St. Petersburg, FL"   ·   agencyref jurisdiction fl/orange-county-sheriffs-office   ·   agencyref jurisdiction --case "human trafficking"   ·   agencyref jurisdiction --by-state'
 )
 def jurisdiction(
     name: Annotated[
         str | None,
         typer.Argument(
             metavar="[NAME]",
-            help="A state (TX or Texas), county, local agency, or a federal/local agency type.",
-            autocompletion=_complete(("state", "agency", "component")),
+            help='A state (TX or Texas), county ("Pinellas County, FL"), city ("St. Petersburg, FL"), an agency on '
+            "ICE's list (name with its state, or key like fl/orange-county-sheriffs-office), or a federal/local agency type.",
+            autocompletion=_complete_place,
         ),
     ] = None,
     case: Annotated[
@@ -44,6 +61,12 @@ def jurisdiction(
             autocompletion=lambda: ["county", "municipal", "state"],
         ),
     ] = None,
+    brief: Annotated[
+        bool,
+        typer.Option(
+            "--brief", help="For a county or city: one footnoted paragraph (who holds what, since when, the law)."
+        ),
+    ] = False,
     fmt: FormatOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -69,16 +92,18 @@ def jurisdiction(
         _show(by_state_document(k, roster, model_key, agency_type), fmt, as_json, k, roster)
         return
     if name is None:
+        if brief:
+            raise UsageError('--brief needs a county or city, e.g. "Pinellas County, FL"')
         _show(views.state_list(k), fmt, as_json, k)
         return
     found = k.names.lookup(name, ["state", "agency", "component"])
-    if len(found) == 1 and found[0].kind != "state":
+    if len(found) == 1 and found[0].kind != "state" and not brief:
         entry = found[0]
         agency_key = k.components[entry.key][0].key if entry.kind == "component" else entry.key
         _show(views.agency_reach(k, k.agencies[agency_key]), fmt, as_json, k)
         return
     roster = _roster_or_none()
-    _show(place_document(k, roster, name, found, model_key, agency_type), fmt, as_json, k, roster)
+    _show(place_document(k, roster, name, found, model_key, agency_type, brief), fmt, as_json, k, roster)
 
 
 def _model_key(model: str | None) -> str | None:

@@ -95,21 +95,31 @@ class NameIndex:
         raise NotFoundError(what, name, self.suggest(name, kinds))
 
     def suggest(self, name: str, kinds: Iterable[str], n: int = 5) -> list[str]:
+        """Keys of the closest entries of these kinds, best first; never an exact answer.
+
+        Suggestions come from the kind of thing typed: a state only for state-like text (a misspelt
+        or partial state name: ``florda``, ``texs``, ``carolina``), never for a person's name that
+        merely shares letters with one (``arpaio`` is not Arizona); two-letter codes and aliases
+        only for text that short (``cobb`` is not ``CO``).
+        """
         norm = normalize(name)
         if not norm:
             return []
         allowed = set(kinds)
-        candidates: dict[str, str] = {}
+        states: list[tuple[float, str]] = []
+        others: list[tuple[float, str]] = []
         for norm_name, e in self._entries():
-            if e.kind in allowed:
-                candidates.setdefault(norm_name, e.key)
-        matches = difflib.get_close_matches(norm, list(candidates), n=n * 3, cutoff=0.6)
-        # Also offer entries whose names contain what was typed ("marshal" -> usms).
-        if len(norm) >= 3:
-            matches += sorted(k for k in candidates if norm in k and k not in matches)
+            if e.kind not in allowed or (len(norm_name) <= 2 < len(norm)):
+                continue
+            ratio = difflib.SequenceMatcher(None, norm, norm_name).ratio()
+            contains = len(norm) >= 3 and norm in norm_name
+            if e.kind == "state":
+                if ratio >= 0.75 or contains:
+                    states.append((max(ratio, 0.8 if contains else 0.0), e.key))
+            elif ratio >= 0.6 or contains:
+                others.append((max(ratio, 0.6 if contains else 0.0), e.key))
         out: list[str] = []
-        for match in matches:
-            key = candidates[match]
+        for _, key in sorted(states, key=lambda x: (-x[0], x[1])) + sorted(others, key=lambda x: (-x[0], x[1])):
             if key not in out:
                 out.append(key)
         return out[:n]

@@ -21,6 +21,7 @@ from collections.abc import Iterable
 import msgspec
 
 from agencyref.roster.model import Agreement, Summary
+from agencyref.roster.places.store import AgencyPlace
 from agencyref.usps import state_code
 
 MAX_QUERY = 200  # characters of user text we look at
@@ -322,3 +323,79 @@ class StateCount(msgspec.Struct, frozen=True):
     agreements: int
     agencies: int
     per_model: dict[str, int]
+
+
+# ---- places: agencies grouped, placed and counted --------------------------------
+
+
+class PlacedAgency(msgspec.Struct, frozen=True):
+    """One agency on the roster with its agreements and, when known, where it is (from the placement file)."""
+
+    key: str
+    state: str
+    name: str
+    agreements: list[Agreement]
+    place: AgencyPlace | None = None
+
+    @property
+    def counties(self) -> list[str]:
+        """Counties it polices: the FBI's where the names matched, else ICE's county cell."""
+        if self.place is not None:
+            return self.place.counties
+        county = next((a.county for a in self.agreements if a.county), "")
+        return [county] if county else []
+
+    @property
+    def statewide(self) -> bool:
+        if self.place is not None:
+            return self.place.statewide
+        return all(a.agency_type == "state" for a in self.agreements)
+
+    @property
+    def participating(self) -> list[Agreement]:
+        return [a for a in self.agreements if a.status == "participating"]
+
+
+def placed_agencies(agreements: Iterable[Agreement], places: dict[str, AgencyPlace]) -> list[PlacedAgency]:
+    """Agreements grouped by agency key (first spelling kept), in roster order, each with its placement."""
+    from agencyref.roster.places.names import agency_key
+
+    grouped: dict[str, list[Agreement]] = {}
+    for a in agreements:
+        grouped.setdefault(agency_key(a.state, a.agency), []).append(a)
+    return [PlacedAgency(key, ags[0].state, ags[0].agency, ags, places.get(key)) for key, ags in grouped.items()]
+
+
+def in_county(agencies: Iterable[PlacedAgency], county: str) -> list[PlacedAgency]:
+    """Agencies that police ``county`` ("Pinellas County"): sheriff, city police, county agencies, campuses.
+    Statewide agencies are left out (they police every county)."""
+    from agencyref.roster.places.names import county_core
+
+    want = county_core(county)
+    return [p for p in agencies if not p.statewide and any(county_core(c) == want for c in p.counties)]
+
+
+def city_police(agencies: Iterable[PlacedAgency], city: str) -> list[PlacedAgency]:
+    """The city's own agencies: matched to the FBI's record for that city, or named after it as police."""
+    from agencyref.roster.places.names import role_core, words
+
+    core = words(city)
+    out = []
+    for p in agencies:
+        matched = p.place is not None and p.place.matched
+        if matched and p.place is not None and p.place.fbi_type == "City" and words(p.place.fbi_name) == core:
+            out.append(p)  # the FBI record of this very city
+        elif not matched and role_core(p.name) == ("police", core):
+            out.append(p)  # unmatched, but named "<city> Police Department"
+    return out
+
+
+def population_policed(agencies: Iterable[PlacedAgency]) -> tuple[int, int]:
+    """(people, agencies counted): the FBI's population covered, summed over agencies that report one.
+    Each resident is counted once by the FBI (by the city police, or the sheriff outside cities)."""
+    people = counted = 0
+    for p in agencies:
+        if p.place is not None and p.place.population:
+            people += p.place.population
+            counted += 1
+    return people, counted

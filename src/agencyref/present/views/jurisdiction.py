@@ -114,3 +114,85 @@ def state_list(k: Knowledge) -> Document:
         data,
         csv=table,
     )
+
+
+def state_law_text(k: Knowledge, code: str) -> tuple[str, list[str]]:
+    """One sentence on a state's cooperation law, and its sources (the state entry's and its laws')."""
+    s = k.states.get(code)
+    if s is None:
+        return f"{code}: no statewide law recorded in agencyref's knowledge file.", []
+    text = f"{s.name} {STANCE_TEXT[s.stance]}" + (f": {s.summary.strip()}" if s.summary else ".")
+    sources = list(dict.fromkeys([*s.sources, *(sid for law in s.laws for sid in law.sources)]))
+    return text, sources
+
+
+def county_brief(
+    k: Knowledge,
+    cite: Citations,
+    place: str,
+    state: str,
+    counties: list[str],
+    agencies: list[Any],
+    as_of: str,
+    list_url: str,
+) -> Document:
+    """One footnoted paragraph: who holds which 287(g) agreements since when, the people they police,
+    the state's law, and where to check. ``agencies`` are roster ``PlacedAgency`` records."""
+    from agencyref.present.views.roster import MODEL_NAMES
+    from agencyref.roster.places.store import PLACES_SOURCE_ID
+    from agencyref.roster.query import population_policed
+    from agencyref.roster.store import ROSTER_SOURCE_ID
+
+    part = [p for p in agencies if p.participating]
+    agreements = [a for p in part for a in p.participating]
+    where = f"{place}, {state}" + (f" ({' and '.join(counties)})" if counties and counties != [place] else "")
+    ids = [ROSTER_SOURCE_ID]
+    if part:
+        held = []
+        for p in part:
+            models = ", ".join(
+                f"{MODEL_NAMES.get(a.model, a.model)} since {a.signed or 'an unknown date'}"
+                for a in sorted(p.participating, key=lambda a: a.signed or "")
+            )
+            held.append(f"{p.name} ({models})")
+        text = (
+            f"In {where}, ICE's 287(g) list as of {as_of} shows {len(agreements)} agreement"
+            f"{'s' if len(agreements) != 1 else ''} held by {len(part)} agenc{'ies' if len(part) != 1 else 'y'}: "
+            + "; ".join(held)
+            + "."
+        )
+        people, counted = population_policed(part)
+        if counted:
+            ids.append(PLACES_SOURCE_ID)
+            text += (
+                f" Together they police about {people:,} people (FBI population covered; "
+                f"{counted} of {len(part)} agencies report a figure)."
+            )
+    else:
+        text = f"In {where}, ICE's 287(g) list as of {as_of} shows 0 agreements: no agency there holds one."
+    pending = [p for p in agencies if any(a.status == "pending" for a in p.agreements)]
+    if pending:
+        text += f" Pending requests: {', '.join(p.name for p in pending)}."
+    law, law_sources = state_law_text(k, state)
+    text += f" State law: {law}"
+    if not text.endswith("."):
+        text += "."
+    moas = [a.moa_url for a in agreements if a.moa_url]
+    text += f" Check ICE's current list at {list_url}"
+    text += f" and the signed agreements (MOAs): {', '.join(moas)}." if moas else "."
+    cell = cite.cell(text, [*ids, *law_sources])
+    data = {
+        "place": {"name": place, "state": state, "counties": counties},
+        "as_of": as_of,
+        "text": text,
+        "agencies": [
+            {
+                "key": p.key,
+                "name": p.name,
+                "agreements": [{"model": a.model, "signed": a.signed, "moa_url": a.moa_url} for a in p.participating],
+            }
+            for p in part
+        ],
+        "population_policed": population_policed(part)[0],
+    }
+    return Document("brief", f"287(g) in {place}, {state}: brief", [Paragraph(cell)], data, cite.sources)
