@@ -1,13 +1,11 @@
 """Commands over ICE's 287(g) list through time: history and changes."""
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
 from agencyref.cli.app import FormatOpt, JsonOpt, _knowledge, _show, app, model_option
 from agencyref.errors import UsageError
-
-HISTORY_SOURCE_ID = "ice-287g-history"
 
 
 def _state(text: str | None) -> str | None:
@@ -19,21 +17,6 @@ def _state(text: str | None) -> str | None:
     if code is None:
         raise UsageError(f"unknown state {text!r}; give a USPS code such as TX or a name such as Texas")
     return code
-
-
-def _source(history: Any) -> Any:
-    from agencyref.knowledge.model import Source
-
-    dated = history.participating
-    return Source(
-        id=HISTORY_SOURCE_ID,
-        title="287(g) participating and pending agencies, ICE's weekly spreadsheets "
-        f"{dated[0].date} to {dated[-1].date} (as kept by agencyref)",
-        publisher="U.S. Immigration and Customs Enforcement",
-        url=history.compiled.source_url,
-        kind="dataset",
-        published=history.as_of,
-    )
 
 
 @app.command(
@@ -52,59 +35,14 @@ def history_command(
     as_json: JsonOpt = False,
 ) -> None:
     """Participation over time from ICE's own weekly sheets: agreements listed, by week or month."""
-    from agencyref.present.document import BarChart, Cell, Citations, Document, Table
+    from agencyref.present.views.history import history_document
     from agencyref.roster.history.store import open_history
 
     if by not in (None, "model", "type"):
         raise UsageError(f"--by must be model or type (got {by!r})")
     code = _state(state)
     k = _knowledge()
-    h = open_history()
-    points = h.series(code, by=by, monthly=monthly)
-    if not any(p.counts["total"] for p in points):
-        from agencyref.errors import NoResultsError
-
-        raise NoResultsError(f"no 287(g) agreements listed for {code} in the history")
-    names = sorted({n for p in points for n, v in p.counts.items() if n != "total" and v}) if by else []
-    cite = Citations(k.kb.sources, extra={HISTORY_SOURCE_ID: _source(h)})
-    refs = cite.cite([HISTORY_SOURCE_ID])
-    where = code or "nationwide"
-    columns = ["date", "agreements", *names]
-    rows = [
-        [Cell(p.date, refs), Cell(str(p.counts["total"])), *(Cell(str(p.counts.get(n, 0))) for n in names)]
-        for p in points
-    ]
-    table = Table(
-        columns, rows, title=f"287(g) agreements listed by ICE, {where}, {'monthly' if monthly else 'weekly'}"
-    )
-    peak = max(p.counts["total"] for p in points) or 1
-    chart = BarChart(
-        [(p.date, p.counts["total"], str(p.counts["total"])) for p in points],
-        title="Agreements listed",
-        unit="agreements",
-    )
-    data = {
-        "key": "287g",
-        "state": code,
-        "by": by,
-        "period": "month" if monthly else "week",
-        "as_of": h.as_of,
-        "history_origin": h.origin,
-        "points": [{"date": p.date, **p.counts} for p in points],
-        "peak": peak,
-    }
-    doc = Document(
-        kind="history_287g",
-        title=f"287(g) participation over time ({where})",
-        blocks=[table, chart],
-        data=data,
-        sources=cite.sources,
-        csv=Table(columns, rows),
-        notes=[
-            f"Each row is the last list ICE published that {'month' if monthly else 'week'}; counts are rows of ICE's participating sheet."
-        ],
-    )
-    _show(doc, fmt, as_json, k)
+    _show(history_document(k, open_history(), code, by, monthly), fmt, as_json, k)
 
 
 @app.command(
@@ -132,7 +70,7 @@ def changes_command(
     """What changed between two of ICE's lists: agreements added, ended, and changed (model, MOA link, status)."""
     import datetime as dt
 
-    from agencyref.present.document import Cell, Citations, Document, Table
+    from agencyref.present.views.history import changes_document
     from agencyref.roster.history.changes import changes
     from agencyref.roster.history.store import open_history
 
@@ -142,46 +80,7 @@ def changes_command(
                 dt.date.fromisoformat(value)
             except ValueError as exc:
                 raise UsageError(f"{name} must be a date like 2025-07-18, not {value!r}") from exc
-    if model is not None and model.casefold() not in ("jem", "tfm", "wso"):
-        raise UsageError(f"--model must be jem, tfm or wso (got {model!r})")
     k = _knowledge()
     h = open_history()
-    result = changes(h, since, until, _state(state), model.casefold() if model else None, agency_type)
-    cite = Citations(k.kb.sources, extra={HISTORY_SOURCE_ID: _source(h)})
-    refs = cite.cite([HISTORY_SOURCE_ID])
-
-    def what(fields: dict[str, list[str | None]]) -> str:
-        return "; ".join(f"{n}: {a or '—'} → {b or '—'}" for n, (a, b) in fields.items())
-
-    columns = ["change", "state", "agency", "type", "model", "what"]
-    rows = [
-        [Cell(c.kind, refs), Cell(c.state), Cell(c.agency), Cell(c.agency_type), Cell(c.model), Cell(what(c.fields))]
-        for c in result.changes
-    ]
-    counts = {kind: sum(1 for c in result.changes if c.kind == kind) for kind in ("added", "ended", "changed")}
-    summary = ", ".join(f"{n} {kind}" for kind, n in counts.items())
-    doc = Document(
-        kind="changes_287g",
-        title=f"287(g) changes from ICE's list of {result.since} to {result.until}",
-        blocks=[Table(columns, rows, title=f"{result.since} → {result.until}: {summary}")],
-        data={
-            "key": "287g",
-            "since": result.since,
-            "until": result.until,
-            "counts": counts,
-            "changes": [
-                {
-                    "change": c.kind,
-                    "state": c.state,
-                    "agency": c.agency,
-                    "agency_type": c.agency_type,
-                    "model": c.model,
-                    "fields": c.fields,
-                }
-                for c in result.changes
-            ],
-        },
-        sources=cite.sources,
-        csv=Table(columns, rows),
-    )
-    _show(doc, fmt, as_json, k)
+    result = changes(h, since, until, _state(state), model, agency_type)
+    _show(changes_document(k, h, result), fmt, as_json, k)

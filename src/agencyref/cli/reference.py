@@ -120,10 +120,25 @@ def _program_document(k: Any, p: Any, model: str | None, opened: Any) -> Any:
     model_key = variant.key if variant else None
     roster_part = None
     if p.key == "287g":
-        from agencyref.present.views.roster import program_roster_blocks
-
-        roster_part = lambda cite: program_roster_blocks(opened, model_key, cite)  # noqa: E731
+        roster_part = lambda cite: _program_287g_blocks(k, opened, model_key, cite)  # noqa: E731
     return program_profile(k, p, model_key, roster_part)
+
+
+def _program_287g_blocks(k: Any, opened: Any, model_key: str | None, cite: Any) -> tuple[list[Any], dict[str, Any]]:
+    """ICE's list in use, and (for the whole program) ICE's own series through time beside it."""
+    from agencyref.present.views.history import program_history_blocks
+    from agencyref.present.views.roster import program_roster_blocks
+    from agencyref.roster.history.store import open_history
+
+    blocks, data = program_roster_blocks(opened, model_key, cite)
+    if model_key is None:
+        try:
+            more, extra = program_history_blocks(k, open_history(), opened, cite)
+        except DataError as exc:  # the history is an addition: without it, say so and go on
+            error(f"287(g) history unavailable: {exc.problems[0]}")
+        else:
+            blocks, data = [*blocks, *more], {**data, **extra}
+    return blocks, data
 
 
 def _roster_or_none() -> Any:

@@ -15,7 +15,47 @@ from agencyref.roster.query import MODELS, PlacedAgency, in_county, placed_agenc
 from agencyref.roster.store import ROSTER_SOURCE_ID, OpenRoster
 
 MODEL_NAMES = {"jem": "Jail Enforcement Model", "tfm": "Task Force Model", "wso": "Warrant Service Officer"}
-AGREEMENT_COLUMNS = ["agency", "key", "type", "county", "population", "model", "signed", "MOA"]
+AGREEMENT_COLUMNS = ["agency", "key", "type", "county", "population", "model", "signed", "listed", "MOA"]
+Listed = dict[str, tuple[str, str, str | None]]  # "<folded agency>|<model>" -> first, last listed, ended on
+
+
+def _listing(a: Agreement, listed: Listed | None) -> tuple[str, str, str | None] | None:
+    if not listed:
+        return None
+    from agencyref.roster.history.model import agency_key as history_key
+
+    return listed.get(f"{history_key(a.agency)}|{a.model}")
+
+
+def _listed_text(a: Agreement, listed: Listed | None) -> str:
+    """When ICE's weekly lists first and last showed the agreement (from the bundled history)."""
+    dates = _listing(a, listed)
+    if dates is None:
+        return "—"
+    first, last, ended = dates
+    return f"since {first}" if ended is None else f"{first} to {last}, gone {ended}"
+
+
+def _with_listing(agreements: list[Agreement], listed: Listed | None) -> list[dict[str, Any]]:
+    """The agreements as JSON, each with its first and last listing and the date it ended, if any."""
+    out = []
+    for a in agreements:
+        row: dict[str, Any] = msgspec.to_builtins(a)
+        dates = _listing(a, listed)
+        row["first_listed"], row["last_listed"], row["ended"] = dates if dates else (None, None, None)
+        out.append(row)
+    return out
+
+
+def listed_in_state(state: str) -> Listed:
+    """The history's listing dates for one state; empty when no history can be read."""
+    from agencyref.errors import DataError
+    from agencyref.roster.history.store import listed_in, open_history
+
+    try:
+        return listed_in(open_history(), state)
+    except DataError:
+        return {}
 
 
 def _filtered(agreements: list[Agreement], model: str | None, agency_type: str | None) -> list[Agreement]:
@@ -45,7 +85,7 @@ def _moa(a: Agreement) -> str:
 Places = dict[str, AgencyPlace]  # agency key -> placement, for one state
 
 
-def _row(a: Agreement, places: Places, memo: "Memo | None" = None) -> list[Cell]:
+def _row(a: Agreement, places: Places, memo: "Memo | None" = None, listed: Listed | None = None) -> list[Cell]:
     """The cells of one agreement; ``memo`` lets the table and the csv export share them."""
     if memo is not None and id(a) in memo:
         return memo[id(a)]
@@ -65,6 +105,7 @@ def _row(a: Agreement, places: Places, memo: "Memo | None" = None) -> list[Cell]
         Cell(population),
         Cell(a.model),
         Cell(_signed(a)),
+        Cell(_listed_text(a, listed)),
         Cell(_moa(a)),
     ]
     if memo is not None:
@@ -76,17 +117,25 @@ Memo = dict[int, list[Cell]]  # id(agreement) -> its cells, while one document i
 
 
 def _agreement_table(
-    agreements: list[Agreement], title: str, places: Places, with_status: bool = True, memo: Memo | None = None
+    agreements: list[Agreement],
+    title: str,
+    places: Places,
+    with_status: bool = True,
+    memo: Memo | None = None,
+    listed: Listed | None = None,
 ) -> Table:
     columns = ["status", *AGREEMENT_COLUMNS] if with_status else AGREEMENT_COLUMNS
-    rows = [[Cell(a.status), *_row(a, places, memo)] if with_status else _row(a, places, memo) for a in agreements]
+    rows = [
+        [Cell(a.status), *_row(a, places, memo, listed)] if with_status else _row(a, places, memo, listed)
+        for a in agreements
+    ]
     return Table(columns, rows, title=title)
 
 
-def _csv(agreements: list[Agreement], places: Places, memo: Memo | None = None) -> Table:
+def _csv(agreements: list[Agreement], places: Places, memo: Memo | None = None, listed: Listed | None = None) -> Table:
     return Table(
         ["state", "status", *AGREEMENT_COLUMNS],
-        [[Cell(a.state), Cell(a.status), *_row(a, places, memo)] for a in agreements],
+        [[Cell(a.state), Cell(a.status), *_row(a, places, memo, listed)] for a in agreements],
     )
 
 
@@ -261,6 +310,7 @@ def _area_document(
     everyone: list[PlacedAgency],
 ) -> Document:
     """A county, or a city with its county: every agency there, with agreements and population."""
+    listed = listed_in_state(state)
     from agencyref.roster.query import city_police
 
     places = placement.agencies(state)
@@ -286,7 +336,7 @@ def _area_document(
     blocks: list[Any] = [Fields(fields, title=f"287(g) in {label} (ICE list as of {opened.as_of})")]
     if agreements:
         title = f"Agencies in {' and '.join(counties)} ({len(local)})" if counties else "Agencies"
-        blocks.append(_agreement_table(agreements, title, places))
+        blocks.append(_agreement_table(agreements, title, places, listed=listed))
     statewide = [p for p in everyone if p.statewide and p.participating]
     notes = []
     if statewide:
@@ -307,9 +357,9 @@ def _area_document(
         "statewide_agencies": [p.key for p in statewide],
         "population_policed": population_policed(part)[0],
         "state_law": _law_fields_data(k, state),
-        "agreements": msgspec.to_builtins(agreements),
+        "agreements": _with_listing(agreements, listed),
     }
-    return Document(kind, label, blocks, data, cite.sources, csv=_csv(agreements, places), notes=notes)
+    return Document(kind, label, blocks, data, cite.sources, csv=_csv(agreements, places, listed=listed), notes=notes)
 
 
 def _law_fields_data(k: Knowledge, code: str) -> dict[str, Any]:
@@ -321,6 +371,8 @@ def _state_document(
     k: Knowledge, opened: OpenRoster | None, placement: Placement, code: str, model: str | None, agency_type: str | None
 ) -> Document:
     from agencyref.present.views.jurisdiction import state_profile
+
+    listed = listed_in_state(code) if opened is not None else {}
 
     state = k.states.get(code)
     if state is not None:
@@ -346,21 +398,29 @@ def _state_document(
         blocks.append(Fields([_population_field(agencies, cite)]))
         blocks.append(
             _agreement_table(
-                part, f"Participating agencies ({len(part)} agreements)", places, with_status=False, memo=memo
+                part,
+                f"Participating agencies ({len(part)} agreements)",
+                places,
+                with_status=False,
+                memo=memo,
+                listed=listed,
             )
         )
         if pending:
-            blocks.append(_agreement_table(pending, "Pending requests", places, with_status=False, memo=memo))
+            blocks.append(
+                _agreement_table(pending, "Pending requests", places, with_status=False, memo=memo, listed=listed)
+            )
         data["roster"] = {**_meta(opened), **_summary_dict(summary)}
-        data["agreements"] = msgspec.to_builtins(agreements)
+        data["agreements"] = _with_listing(agreements, listed)
         data["agencies"] = [_agency_dict(p) for p in placed_agencies(agreements, places)]
         data["population_policed"] = population_policed(agencies)[0]
         cite.cite([ROSTER_SOURCE_ID])
-        csv = _csv(agreements, places, memo)
+        csv = _csv(agreements, places, memo, listed)
     return Document("state", title, blocks, data, cite.sources, csv=csv)
 
 
 def _agency_document(k: Knowledge, opened: OpenRoster, placement: Placement, p: PlacedAgency) -> Document:
+    listed = listed_in_state(p.state)
     summary = summarize(p.agreements)
     cite = _citations(k, opened, placement)
     place = p.place
@@ -397,14 +457,14 @@ def _agency_document(k: Knowledge, opened: OpenRoster, placement: Placement, p: 
     blocks: list[Any] = [
         Fields(fields, title=f"{p.name} ({p.state})"),
         _summary_block(f"{p.name}, {p.state}", summary, opened, cite),
-        _agreement_table(p.agreements, "Agreements", placement.agencies(p.state)),
+        _agreement_table(p.agreements, "Agreements", placement.agencies(p.state), listed=listed),
     ]
     data = {
         "agency": {"key": p.key, "state": p.state, "name": p.name},
         "placement": msgspec.to_builtins(place) if place else None,
         "roster": {**_meta(opened), **_summary_dict(summary)},
         "state_law": _law_fields_data(k, p.state),
-        "agreements": msgspec.to_builtins(p.agreements),
+        "agreements": _with_listing(p.agreements, listed),
     }
     return Document(
         "roster_agency",
@@ -412,5 +472,5 @@ def _agency_document(k: Knowledge, opened: OpenRoster, placement: Placement, p: 
         blocks,
         data,
         cite.sources,
-        csv=_csv(p.agreements, placement.agencies(p.state)),
+        csv=_csv(p.agreements, placement.agencies(p.state), listed=listed),
     )

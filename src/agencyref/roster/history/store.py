@@ -30,6 +30,9 @@ class CompiledHistory(msgspec.Struct, frozen=True):
     skipped: list[Skipped]
     series: dict[str, memoryview]  # state (or NATIONAL) -> msgpack Counts
     agreements: memoryview  # msgpack list[Listing]
+    # state -> msgpack {"<folded agency>|<model>": [first listed, last listed, ended on or None]}:
+    # what `jurisdiction` shows beside each agreement, without decoding every agreement.
+    listed: dict[str, memoryview] = {}
 
 
 def compile_history(history: History) -> CompiledHistory:
@@ -67,12 +70,18 @@ def compile_history(history: History) -> CompiledHistory:
                 out.append(total)
             counts[name] = out
         series[where] = memoryview(msgspec.msgpack.encode(counts))
+    listed: dict[str, dict[str, tuple[str, str, str | None]]] = {}
+    for x in history.agreements:
+        dates = _dates(history.snapshots, x)
+        for v in x.versions:
+            listed.setdefault(x.state, {})[f"{agency_key(v.agency)}|{x.model}"] = dates
     return CompiledHistory(
         source_url=history.source_url,
         snapshots=history.snapshots,
         skipped=history.skipped,
         series=series,
         agreements=memoryview(msgspec.msgpack.encode(history.agreements)),
+        listed={state: memoryview(msgspec.msgpack.encode(table)) for state, table in listed.items()},
     )
 
 
@@ -184,8 +193,18 @@ def listing(history: OpenHistory, state: str, agency: str, model: str) -> tuple[
     return None
 
 
+def listed_in(history: OpenHistory, state: str) -> dict[str, tuple[str, str, str | None]]:
+    """(first listed, last listed, ended on) of every agreement ever listed in ``state``, by
+    ``"<agency_key(agency)>|<model>"``; decodes only that state's small table."""
+    raw = history.compiled.listed.get(state)
+    return {} if raw is None else msgspec.msgpack.decode(raw, type=dict[str, tuple[str, str, str | None]])
+
+
 def listing_dates(history: OpenHistory, x: Listing) -> tuple[str, str, str | None]:
-    snaps = history.snapshots
+    return _dates(history.snapshots, x)
+
+
+def _dates(snaps: Sequence[Snapshot], x: Listing) -> tuple[str, str, str | None]:
     ranges = [*x.participating, *x.pending]
     first = snaps[min(a for a, _ in ranges)].date
     last_index = max(b for _, b in ranges)
