@@ -25,6 +25,7 @@ COMMAND_MODULES = {
     "get": "get",
     "validate": "data",
     "import-287g": "data",
+    "update": "update",
     "info": "data",
     "schema": "data",
     "export": "data",
