@@ -46,8 +46,7 @@ def _ip_literal(host: object) -> bool:
     return True
 
 
-@pytest.fixture(autouse=True)
-def no_remote_network(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+def guard_network(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Refuse (and record) any lookup or connection to a non-loopback host; clear proxy settings."""
     attempts: list[str] = []
     real_getaddrinfo = socket.getaddrinfo
@@ -94,7 +93,7 @@ class Hit:
     method: str
     path: str
     headers: dict[str, str]
-    sent: int  # body bytes sent
+    sent: int  # body bytes sent (or being sent)
 
 
 class Server:
@@ -134,13 +133,14 @@ def _handler(server: Server) -> type[BaseHTTPRequestHandler]:
             pass
 
         def do_CONNECT(self) -> None:  # acting as an https proxy: record and refuse
-            self._record(0)
+            self._record()
             self.send_error(502, "test proxy does not tunnel")
 
         def do_GET(self) -> None:
+            # Recorded before anything is answered: a test reads the record as soon as its client returns.
+            hit = self._record()
             route = server.routes.get(self.path.split("?", 1)[0])
             if route is None:
-                self._record(0)
                 self.send_error(404)
                 return
             if route.delay:
@@ -150,7 +150,6 @@ def _handler(server: Server) -> type[BaseHTTPRequestHandler]:
                 route.last_modified is not None and self.headers.get("If-Modified-Since") == route.last_modified
             )
             if etag_match or date_match:
-                self._record(0)
                 self.send_response(304)
                 self.end_headers()
                 return
@@ -166,40 +165,50 @@ def _handler(server: Server) -> type[BaseHTTPRequestHandler]:
                     length = route.content_length if route.content_length is not None else len(route.body)
                     self.send_header("Content-Length", str(length))
                 self.end_headers()
-                sent = self._send(route)
+                hit.sent = len(route.body)  # before the body goes out, so the client cannot see it first
+                self._send(route)
             except (BrokenPipeError, ConnectionResetError, TimeoutError):
-                sent = -1
-            self._record(sent)
+                pass
             if not route.send_length:
                 self.close_connection = True
 
-        def _send(self, route: Route) -> int:
+        def _send(self, route: Route) -> None:
             if not route.drip:
                 self.wfile.write(route.body)
-                return len(route.body)
+                return
             started = time.monotonic()
             for i in range(len(route.body)):
                 if time.monotonic() - started > MAX_SLEEP:
-                    return i
+                    return
                 self.wfile.write(route.body[i : i + 1])
                 self.wfile.flush()
                 time.sleep(route.drip)
-            return len(route.body)
 
-        def _record(self, sent: int) -> None:
+        def _record(self) -> Hit:
+            hit = Hit(self.command, self.path, dict(self.headers.items()), 0)
             with server.lock:
-                server.hits.append(Hit(self.command, self.path, dict(self.headers.items()), sent))
+                server.hits.append(hit)
+            return hit
 
     return Handler
 
 
-@pytest.fixture
-def server() -> Iterator[Server]:
+def serving() -> Iterator[Server]:
     s = Server()
     try:
         yield s
     finally:
         s.stop()
+
+
+@pytest.fixture(autouse=True)
+def no_remote_network(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    return guard_network(monkeypatch)
+
+
+@pytest.fixture
+def server() -> Iterator[Server]:
+    yield from serving()
 
 
 FAST = Limits(connect_timeout=2, read_timeout=2, total_timeout=10, page_bytes=64 * 1024, sheet_bytes=64 * 1024)

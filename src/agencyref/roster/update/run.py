@@ -86,13 +86,29 @@ def run_update(
         job.tmp = Path(tmp)
         if local is None:
             if sheet_kind(where) is not None and urlsplit(where).path.casefold().endswith(SHEET_SUFFIXES):
-                return job.from_sheets(where, [Sheet(sheet_kind(where) or "participating", where)], check)
-            return job.from_page_url(where, check)
-        if local.is_dir():
-            return job.from_files(str(local), sheets_in(local), check)
-        if local.suffix.casefold() in SHEET_SUFFIXES:
-            return job.from_files(str(local), [local], check)
-        return job.from_saved_page(local, check)
+                result = job.from_sheets(where, [Sheet(sheet_kind(where) or "participating", where)], check)
+            else:
+                result = job.from_page_url(where, check)
+        elif local.is_dir():
+            result = job.from_files(str(local), sheets_in(local), check)
+        elif local.suffix.casefold() in SHEET_SUFFIXES:
+            result = job.from_files(str(local), [local], check)
+        else:
+            result = job.from_saved_page(local, check)
+    _note_override(result, roster_override)
+    return result
+
+
+def _note_override(result: UpdateResult, override: str | None) -> None:
+    from agencyref.roster.store import roster_path
+
+    path, origin = roster_path(override)
+    written = next((s.get("written_to") for s in reversed(result.snapshots) if s.get("written_to")), None)
+    if origin == "override" and written and Path(written) != path:
+        result.notes.append(
+            f"the roster in use is {path} (--roster or AGENCYREF_ROSTER), which stays in use; "
+            f"the updated roster is {written}"
+        )
 
 
 def _local_path(where: str) -> Path | None:
