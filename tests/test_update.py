@@ -261,6 +261,36 @@ def test_a_folder_of_archived_sheets_is_imported_in_date_order(run: Runner, old_
     assert old_roster.read_bytes() == encode_roster(_imported(NEW))
 
 
+def test_folder_order_follows_the_importers_dates_not_mistyped_names(
+    run: Runner, old_roster: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    shutil.copy(NEW[0], folder / "participatingAgencies07182024pm.xlsx")  # ICE's year typo: really 2025
+    shutil.copy(OLD[0], folder / OLD[0].name)
+    r = run("-q", "update", "--from", str(folder), "--json")
+    assert r.code == 0, r.err
+    expected = sorted(_imported([p]).as_of for p in folder.iterdir())
+    assert [s["as_of"] for s in r.json()["snapshots"]] == expected
+    assert decode_roster(old_roster.read_bytes(), "x").as_of == expected[-1]
+
+
+def test_an_empty_pending_sheet_is_left_out_with_a_note(
+    run: Runner, server: Server, old_roster: Path, tmp_path: Path
+) -> None:
+    import openpyxl
+
+    empty = tmp_path / "pendingAgencies07182025pm.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.append(["STATE", "LAW ENFORCEMENT AGENCY", "TYPE", "COUNTY", "SUPPORT TYPE"])
+    wb.save(empty)
+    url = _serve(server, [NEW[0], empty])
+    r = run("-q", "update", "--from", url, "--json")
+    assert r.code == 0, r.err
+    assert any("no rows" in n for n in r.json()["notes"])
+    assert old_roster.read_bytes() == encode_roster(_imported(NEW[:1]))
+
+
 def test_a_bad_sheet_anywhere_in_a_folder_replaces_nothing(run: Runner, old_roster: Path, tmp_path: Path) -> None:
     folder = tmp_path / "archive"
     folder.mkdir()

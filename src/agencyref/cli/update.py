@@ -111,7 +111,7 @@ _HEADLINES = {
 def _document(result: Any) -> Any:
     """The update's outcome as a Document: a summary, the changes as a table (also the csv), notes."""
     from agencyref.knowledge.model import Source
-    from agencyref.present.document import Cell, Document, Fields, Paragraph, Table
+    from agencyref.present.document import Cell, Document, Fields, Table
     from agencyref.roster.update.page import PAGE_URL
 
     last = result.snapshots[-1] if result.snapshots else None
@@ -132,7 +132,7 @@ def _document(result: Any) -> Any:
         rows.append(("written to", Cell(last["written_to"] or "nothing written")))
     change_rows = [row for snap in result.snapshots for row in _change_rows(snap)]
     changes = Table(["snapshot", "change", "state", "agency", "model", "status", "detail"], change_rows)
-    blocks: list[Any] = [Paragraph(Cell(headline)), Fields(rows, title="Update")]
+    blocks: list[Any] = [Fields(rows, title="Update")]
     if result.snapshots:
         blocks.append(Table(changes.columns, changes.rows, title="Changes since the previous roster"))
     notes = list(result.notes)

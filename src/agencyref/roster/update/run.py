@@ -204,7 +204,7 @@ class _Job:
             assert sheet.path is not None
             check_workbook(sheet.path, sheet.location)
         as_of = None if dates else self._undated_as_of(sheets, result.notes)
-        prepared = self._prepare(paths, as_of, origin)
+        prepared, paths = self._prepare(paths, as_of, origin, result.notes)
         report = self._ingest(paths, as_of, prepared)
         result.snapshots.append(report)
         result.status = "updated" if report.get("became_current", True) else "not-newer"
@@ -242,10 +242,11 @@ class _Job:
 
     def from_files(self, origin: str, files: list[Path], check: bool) -> UpdateResult:
         snapshots, notes = dated_snapshots(files)
-        if len(files) == 1 and not snapshots:  # one sheet without a date: the importer asks for --as-of
-            snapshots, notes = [Snapshot(None, files)], []
         if not snapshots:
-            raise UsageError(f"--from {origin}: no dated ICE sheets (.xlsx or .csv) found there")
+            raise UsageError(
+                f"--from {origin}: no ICE sheets (.xlsx or .csv) with a date in their names; "
+                "import an undated sheet with `agencyref import-287g FILE --as-of YYYY-MM-DD`"
+            )
         newest = snapshots[-1].date
         result = UpdateResult("current", origin, newest.isoformat() if newest else None, self._in_use_as_of())
         result.notes.extend(notes)
@@ -255,19 +256,23 @@ class _Job:
             result.status = "newer-available" if self._newer(newest, names, result.notes) else "current"
             return result
         # Check every snapshot before ingesting any, so a bad sheet anywhere replaces nothing.
-        prepared: ImportResult | None = None
-        for i, snap in enumerate(snapshots):
+        # Ordered by the date the importer gives each list, which corrects ICE's year typos in names.
+        checked: list[tuple[str, list[Path], str | None]] = []
+        newest_import: ImportResult | None = None  # one import kept in memory, not the whole archive
+        for snap in snapshots:
             for path in snap.paths:
                 check_workbook(path, str(path))
             if len(snapshots) > 1:
                 self.progress(f"Checking {', '.join(p.name for p in snap.paths)}")
-            prepared = self._prepare(snap.paths, None, origin)
-            if i < len(snapshots) - 1:
-                prepared = None  # keep one import in memory, not the whole archive
-        for snap in snapshots:
-            last = snap is snapshots[-1]
-            self.progress(f"Importing {', '.join(p.name for p in snap.paths)}")
-            report = self._ingest(snap.paths, None, prepared if last else None)
+            as_of = _as_of_for(snap)
+            imported, paths = self._prepare(snap.paths, as_of, origin, result.notes, downloaded=False)
+            checked.append((imported.roster.as_of, paths, as_of))
+            if newest_import is None or imported.roster.as_of >= newest_import.roster.as_of:
+                newest_import = imported
+        checked.sort(key=lambda c: c[0])
+        for i, (_, paths, as_of) in enumerate(checked):
+            self.progress(f"Importing {', '.join(p.name for p in paths)}")
+            report = self._ingest(paths, as_of, newest_import if i == len(checked) - 1 else None)
             result.snapshots.append(report)
         became = any(r.get("became_current", True) for r in result.snapshots)
         result.status = "updated" if became else "not-newer"
@@ -275,17 +280,24 @@ class _Job:
 
     # ---- shared steps ------------------------------------------------------------------
 
-    def _prepare(self, paths: list[Path], as_of: str | None, origin: str) -> ImportResult:
-        """Import once to prove the importer reads these sheets, before anything is replaced."""
+    def _prepare(
+        self, paths: list[Path], as_of: str | None, origin: str, notes: list[str], *, downloaded: bool = True
+    ) -> tuple[ImportResult, list[Path]]:
+        """Import once to prove the importer reads these sheets, before anything is replaced; the import
+        and the sheets it used (an empty pending sheet is left out: ICE publishes one when nobody waits)."""
         from agencyref.roster.ice287g import import_sheets
 
         try:
-            return import_sheets(paths, as_of=as_of)
+            return import_sheets(paths, as_of=as_of), paths
         except DataError as exc:
+            empty = _empty_pending(paths, exc)
+            if empty is not None:
+                notes.append(f"{empty.name}: the pending list has a header and no rows; imported without it")
+                return self._prepare([p for p in paths if p != empty], as_of, origin, notes, downloaded=downloaded)
             detail = "; ".join(str(p) for p in exc.problems[:5])
+            hint = " If ICE changed its sheets, agencyref needs an update: please report it." if downloaded else ""
             raise SheetError(
-                f"ICE's sheet could not be imported ({detail}). Nothing was replaced. If ICE changed its columns, "
-                f"an agencyref update is needed; the files came from {origin}"
+                f"{origin}: a sheet could not be imported: {detail}. Nothing was replaced.{hint}"
             ) from None
 
     def _ingest(self, paths: list[Path], as_of: str | None, prepared: ImportResult | None) -> dict[str, Any]:
@@ -346,6 +358,23 @@ class _Job:
             else:
                 self.state.imported = None
         save_state(self.state_path, self.state)
+
+
+def _empty_pending(paths: list[Path], exc: DataError) -> Path | None:
+    """The pending sheet the importer refused only for having no rows, if that is the whole problem."""
+    if len(paths) < 2 or len(exc.problems) != 1 or "no data rows" not in exc.problems[0].message:
+        return None
+    return next((p for p in paths if p.name == exc.problems[0].file and p.name.casefold().startswith("pending")), None)
+
+
+def _as_of_for(snap: Snapshot) -> str | None:
+    """The date to give the importer: none when ICE's MMDDYYYY is in a name (the importer reads it and
+    corrects ICE's year typos), else the date read from an archive's timestamped name."""
+    from agencyref.roster.ice287g import date_from_filename
+
+    if snap.date is None or any(date_from_filename(p.name) for p in snap.paths):
+        return None
+    return snap.date.isoformat()
 
 
 def _file_name(location: str) -> str:
