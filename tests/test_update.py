@@ -303,6 +303,22 @@ def test_a_bad_sheet_anywhere_in_a_folder_replaces_nothing(run: Runner, old_rost
     assert _fingerprint() == before
 
 
+def test_one_sheet_by_url_or_path(run: Runner, server: Server, old_roster: Path, tmp_path: Path) -> None:
+    _serve(server, NEW)
+    r = run("-q", "update", "--from", server.url(DOCLIB + NEW[0].name), "--json")
+    assert r.code == 0, r.err
+    assert r.json()["snapshots"][0]["source_files"] == [NEW[0].name]
+    assert old_roster.read_bytes() == encode_roster(_imported(NEW[:1]))
+    write_roster_atomic(_imported(OLD), old_roster)
+    r = run("-q", "update", "--from", str(NEW[0]), "--json")
+    assert r.code == 0 and r.json()["status"] == "updated", r.err
+    assert old_roster.read_bytes() == encode_roster(_imported(NEW[:1]))
+    undated = tmp_path / "participating.xlsx"
+    shutil.copy(NEW[0], undated)
+    r = run("-q", "update", "--from", str(undated))
+    assert r.code == 2 and "--as-of" in r.err
+
+
 def test_from_names_nothing(run: Runner, tmp_path: Path) -> None:
     r = run("-q", "update", "--from", str(tmp_path / "missing"))
     assert r.code == 2 and "no such file" in r.err

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
 from agencyref.errors import DataError, UsageError
@@ -24,10 +24,14 @@ from agencyref.roster.update.into_roster import IngestFn, ingest_into_roster, ro
 from agencyref.roster.update.page import PAGE_URL, find_sheet_links, sheet_kind
 from agencyref.roster.update.sources import (
     SHEET_SUFFIXES,
-    Snapshot,
+    as_of_for,
+    beside,
     check_workbook,
     dated_snapshots,
+    file_size,
+    local_name,
     sheet_date,
+    sheet_kind_of,
     sheets_in,
 )
 from agencyref.roster.update.state import Imported, PageState, load_state, save_state
@@ -178,7 +182,7 @@ class _Job:
         if found.pending:
             sheets.append(Sheet("pending", found.pending))
         for sheet in sheets:  # a saved page's links may point at copies saved beside it
-            sheet.location = _beside(page, sheet.location)
+            sheet.location = beside(page, sheet.location)
             if urlsplit(sheet.location).scheme.casefold() == "file":
                 raise UsageError(f"--from {page}: it links to {sheet.location}, which is not on this machine")
         return self.from_sheets(str(page), sheets, check)
@@ -186,7 +190,7 @@ class _Job:
     # ---- one snapshot from links ---------------------------------------------------------
 
     def from_sheets(self, origin: str, sheets: list[Sheet], check: bool) -> UpdateResult:
-        names = [_file_name(s.location) for s in sheets]
+        names = [local_name(s.location) for s in sheets]
         dates = [d for d in (sheet_date(n) for n in names) if d is not None]
         list_date = max(dates) if dates else None
         result = UpdateResult("current", origin, list_date.isoformat() if list_date else None, self._in_use_as_of())
@@ -228,7 +232,7 @@ class _Job:
         return True
 
     def _fetch(self, sheet: Sheet, *, conditional: bool) -> None:
-        dest = self.tmp / _file_name(sheet.location)
+        dest = self.tmp / local_name(sheet.location)
         validators = self.state.validators(sheet.location) if conditional else None
         self.progress(f"Downloading {sheet.location}")
         fetched = self.client.fetch(
@@ -250,7 +254,7 @@ class _Job:
         newest = snapshots[-1].date
         result = UpdateResult("current", origin, newest.isoformat() if newest else None, self._in_use_as_of())
         result.notes.extend(notes)
-        result.sheets = [Sheet(_kind(p), str(p), p, _size(p)) for snap in snapshots for p in snap.paths]
+        result.sheets = [Sheet(sheet_kind_of(p), str(p), p, file_size(p)) for snap in snapshots for p in snap.paths]
         if check:
             names = [p.name for p in snapshots[-1].paths]
             result.status = "newer-available" if self._newer(newest, names, result.notes) else "current"
@@ -264,7 +268,7 @@ class _Job:
                 check_workbook(path, str(path))
             if len(snapshots) > 1:
                 self.progress(f"Checking {', '.join(p.name for p in snap.paths)}")
-            as_of = _as_of_for(snap)
+            as_of = as_of_for(snap)
             imported, paths = self._prepare(snap.paths, as_of, origin, result.notes, downloaded=False)
             checked.append((imported.roster.as_of, paths, as_of))
             if newest_import is None or imported.roster.as_of >= newest_import.roster.as_of:
@@ -365,46 +369,3 @@ def _empty_pending(paths: list[Path], exc: DataError) -> Path | None:
     if len(paths) < 2 or len(exc.problems) != 1 or "no data rows" not in exc.problems[0].message:
         return None
     return next((p for p in paths if p.name == exc.problems[0].file and p.name.casefold().startswith("pending")), None)
-
-
-def _as_of_for(snap: Snapshot) -> str | None:
-    """The date to give the importer: none when ICE's MMDDYYYY is in a name (the importer reads it and
-    corrects ICE's year typos), else the date read from an archive's timestamped name."""
-    from agencyref.roster.ice287g import date_from_filename
-
-    if snap.date is None or any(date_from_filename(p.name) for p in snap.paths):
-        return None
-    return snap.date.isoformat()
-
-
-def _file_name(location: str) -> str:
-    """A safe local file name that keeps what the importer reads from names (kind and date)."""
-    raw = unquote(urlsplit(location).path) if "://" in location else location
-    name = re.sub(r"[^A-Za-z0-9._-]", "_", Path(raw).name)[:120]
-    if not name.casefold().endswith(SHEET_SUFFIXES):
-        name = (name or "sheet") + ".xlsx"
-    return name
-
-
-def _kind(path: Path) -> str:
-    return "pending" if path.name.casefold().startswith("pending") else "participating"
-
-
-def _size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0
-
-
-def _beside(page: Path, link: str) -> str:
-    """A saved page's link: its local target if that exists, else a copy of that name beside the page, else the link."""
-    parts = urlsplit(link)
-    if parts.scheme == "file":
-        target = Path(url2pathname(parts.path))
-        if target.is_file():
-            return str(target)
-    sibling = page.parent / Path(unquote(parts.path)).name
-    if sibling.is_file():
-        return str(sibling)
-    return link

@@ -6,6 +6,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
+from urllib.request import url2pathname
 
 from agencyref.roster.update.errors import DownloadError
 
@@ -90,3 +92,42 @@ def check_workbook(path: Path, origin: str) -> None:
             f"{origin}: got a web page, not a spreadsheet (the server may have refused the download or moved the file)"
         )
     raise DownloadError(f"{origin}: not an Excel .xlsx workbook (no zip signature)")
+
+
+def as_of_for(snap: Snapshot) -> str | None:
+    """The date to give the importer: none when ICE's MMDDYYYY is in a name (the importer reads it and
+    corrects ICE's year typos), else the date read from an archive's timestamped name."""
+    from agencyref.roster.ice287g import date_from_filename
+
+    if snap.date is None or any(date_from_filename(p.name) for p in snap.paths):
+        return None
+    return snap.date.isoformat()
+
+
+def local_name(location: str) -> str:
+    """A safe local file name that keeps what the importer reads from names (kind and date)."""
+    raw = unquote(urlsplit(location).path) if "://" in location else location
+    name = re.sub(r"[^A-Za-z0-9._-]", "_", Path(raw).name)[:120]
+    if not name.casefold().endswith(SHEET_SUFFIXES):
+        name = (name or "sheet") + ".xlsx"
+    return name
+
+
+def file_size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def beside(page: Path, link: str) -> str:
+    """A saved page's link: its local target if that exists, else a copy of that name beside the page, else the link."""
+    parts = urlsplit(link)
+    if parts.scheme == "file":
+        target = Path(url2pathname(parts.path))
+        if target.is_file():
+            return str(target)
+    sibling = page.parent / Path(unquote(parts.path)).name
+    if sibling.is_file():
+        return str(sibling)
+    return link
