@@ -126,8 +126,8 @@ class _HTTPHandler(urllib.request.HTTPHandler):
 
 
 class _HTTPSHandler(urllib.request.HTTPSHandler):
-    def __init__(self, read_timeout: float) -> None:
-        super().__init__(context=ssl.create_default_context())
+    def __init__(self, read_timeout: float, context: ssl.SSLContext | None) -> None:
+        super().__init__(context=context or ssl.create_default_context())
         self._connection = _connection(http.client.HTTPSConnection, read_timeout)
 
     def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
@@ -179,14 +179,17 @@ def _describe(exc: BaseException) -> str:
 class Client:
     """GET one URL at a time into a file, within ``limits``."""
 
-    def __init__(self, limits: Limits | None = None, user_agent: str = USER_AGENT) -> None:
+    def __init__(
+        self, limits: Limits | None = None, user_agent: str = USER_AGENT, ssl_context: ssl.SSLContext | None = None
+    ) -> None:
+        """``ssl_context``: certificates to trust instead of the system's (tests, a private mirror)."""
         self.limits = limits or Limits()
         self.user_agent = user_agent
         opener = urllib.request.OpenerDirector()
         for handler in (
             _ProxyHandler(),  # None: from the environment (https_proxy, no_proxy…)
             _HTTPHandler(self.limits.read_timeout),
-            _HTTPSHandler(self.limits.read_timeout),
+            _HTTPSHandler(self.limits.read_timeout, ssl_context),
             urllib.request.HTTPDefaultErrorHandler(),
             _redirects(self.limits.max_redirects),
             urllib.request.HTTPErrorProcessor(),
