@@ -489,6 +489,14 @@ def test_network_modules_are_imported_only_by_the_update_package() -> None:
                 assert path.name == "update.py" and path.parent.name == "cli", f"{path} uses {module}"
 
 
+def test_no_cache_means_no_state_and_full_downloads(run: Runner, server: Server, old_roster: Path) -> None:
+    url = _serve(server, NEW)
+    for _ in range(2):
+        assert run("-q", "update", "--from", url, env={"AGENCYREF_NO_CACHE": "1"}).code == 0
+    assert not _state_file().exists()
+    assert server.bodies_sent(DOCLIB + NEW[0].name) == 2
+
+
 def test_state_file_is_only_a_cache(run: Runner, server: Server, old_roster: Path) -> None:
     url = _serve(server, NEW)
     assert run("-q", "update", "--from", url).code == 0
