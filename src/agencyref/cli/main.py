@@ -29,6 +29,7 @@ COMMAND_MODULES = {
     "import-287g": "data",
     "history": "history",
     "changes": "history",
+    "update": "update",
     "info": "data",
     "schema": "data",
     "export": "data",
