@@ -12,6 +12,10 @@ from agencyref.cli.output import choose_format, note
 from agencyref.cli.reference import _roster_or_none
 from agencyref.errors import DataError, UsageError
 
+ForceOpt = Annotated[
+    bool, typer.Option("--force", help="Replace --output even if it is read-only or holds something else.")
+]
+
 
 @app.command(epilog="Example: agencyref validate --strict data/agencies.yaml")
 def validate(
@@ -29,12 +33,12 @@ def validate(
     """Check a knowledge file: YAML, types, references, unique names. Exit 3 with file:line for each problem."""
     import gc
 
-    from agencyref.files import read_bytes
+    from agencyref.files import KNOWLEDGE_LIMIT, read_bytes
     from agencyref.knowledge.store import knowledge_path, parse_knowledge
 
     gc.enable()  # a knowledge file can be large; see _entry.py
     target = path or knowledge_path(SETTINGS.data)
-    kb = parse_knowledge(read_bytes(target), str(target), strict=strict)
+    kb = parse_knowledge(read_bytes(target, KNOWLEDGE_LIMIT, "a knowledge file"), str(target), strict=strict)
     n = len(kb.agencies) + len(kb.programs) + len(kb.matters) + len(kb.states) + len(kb.terms) + len(kb.events)
     sys.stdout.write(f"{target}: ok ({n} entries, {len(kb.sources)} sources{', strict' if strict else ''})\n")
 
@@ -66,15 +70,22 @@ def import_287g(
         ),
     ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Read and report, write nothing.")] = False,
+    encoding: Annotated[
+        str | None,
+        typer.Option("--encoding", metavar="NAME", help="Encoding of .csv sheets (default UTF-8), e.g. cp1252."),
+    ] = None,
+    force: ForceOpt = False,
     fmt: FormatOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Import ICE's 287(g) spreadsheet into the roster: report counts, warnings and what changed."""
     import gc
 
-    from agencyref.files import read_bytes
+    from agencyref.atomic import check_target
+    from agencyref.files import ROSTER_LIMIT, is_regular, read_bytes
+    from agencyref.knowledge.store import knowledge_path
     from agencyref.paths import ROSTER_FILE, user_data_dir
-    from agencyref.roster.file import decode_roster, write_roster_atomic
+    from agencyref.roster.file import decode_roster, looks_like_roster, write_roster_atomic
     from agencyref.roster.ice287g import diff_rosters, diff_to_dict, import_sheets, report_to_dict
     from agencyref.roster.store import open_roster
 
@@ -82,7 +93,6 @@ def import_287g(
     chosen = choose_format(fmt, as_json)
     if chosen not in ("table", "json"):
         raise UsageError("import-287g reports as a table (on stderr) or as JSON (--format json)")
-    result = import_sheets(files, as_of=as_of)
     folder = user_data_dir()
     if output is not None:
         target = output
@@ -90,15 +100,21 @@ def import_287g(
         target = folder / ROSTER_FILE
     else:
         raise UsageError("there is no home directory for your roster: give --output PATH or set XDG_DATA_HOME")
+    protect = [*files, knowledge_path(SETTINGS.data)]  # never write over what we read
+    if not dry_run:
+        check_target(target, what="roster", recognise=looks_like_roster, force=force, protect=protect)
+    result = import_sheets(files, as_of=as_of, encoding=encoding)
     try:  # compare with what the target holds, or else with the roster in use now
         previous = (
-            decode_roster(read_bytes(target), str(target)) if target.is_file() else open_roster(SETTINGS.roster).roster
+            decode_roster(read_bytes(target, ROSTER_LIMIT, "a roster"), str(target))
+            if is_regular(target)
+            else open_roster(SETTINGS.roster).roster
         )
     except DataError:
         previous = None
     diff = diff_rosters(previous, result.roster) if previous is not None else None
     if not dry_run:
-        write_roster_atomic(result.roster, target)
+        write_roster_atomic(result.roster, target, force=force, protect=protect)
     report = report_to_dict(result.report)
     document = {
         "schema_version": 1,
@@ -155,6 +171,7 @@ def export(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", metavar="PATH", help="Write here instead of stdout.")
     ] = None,
+    force: ForceOpt = False,
 ) -> None:
     """Export the whole reference: markdown with footnoted sources, or one JSON document."""
     from agencyref.present.views.export import export_json, export_markdown
@@ -168,7 +185,10 @@ def export(
     if output is None:
         sys.stdout.write(text)
         return
-    from agencyref.atomic import write_text_atomic
+    from agencyref.atomic import write_atomic
+    from agencyref.knowledge.store import knowledge_path
+    from agencyref.present.views.export import looks_like_export
 
-    write_text_atomic(output, text)
+    protect = [knowledge_path(SETTINGS.data), *([opened.path] if opened is not None else [])]
+    write_atomic(output, text.encode("utf-8"), what="export", recognise=looks_like_export, force=force, protect=protect)
     note(f"wrote {output}")

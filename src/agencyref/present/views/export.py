@@ -9,6 +9,8 @@ from agencyref.knowledge.store import Knowledge
 from agencyref.present.document import source_dict
 from agencyref.roster.store import OpenRoster
 
+MARKDOWN_TITLE = "# agencyref — reference as of"
+
 
 def export_json(k: Knowledge, opened: OpenRoster | None) -> str:
     kb = k.kb
@@ -47,7 +49,7 @@ def export_markdown(k: Knowledge, opened: OpenRoster | None) -> str:
 
     kb = k.kb
     parts = [
-        f"# agencyref — reference as of {kb.meta.data_as_of}",
+        f"{MARKDOWN_TITLE} {kb.meta.data_as_of}",
         "",
         f"> {kb.meta.notice}",
         "",
@@ -74,3 +76,11 @@ def export_markdown(k: Knowledge, opened: OpenRoster | None) -> str:
     parts += ["## Timeline", ""]
     add(timeline(k, sorted(kb.events, key=lambda e: e.date), "Timeline"), "timeline")
     return "\n".join(parts).rstrip() + "\n"
+
+
+def looks_like_export(head: bytes) -> bool:
+    """Whether a file's first bytes are an export (markdown or JSON), so ``export -o`` may replace it."""
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if text.startswith(MARKDOWN_TITLE.encode()):
+        return True
+    return text.startswith(b"{") and b'"kind": "export"' in text[:200]
