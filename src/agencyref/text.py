@@ -21,20 +21,24 @@ _LINE_SEPARATORS = "\u2028\u2029\x85"  # line breaks to some readers, whitespace
 
 # Unicode categories Cc (controls), Cf (format: bidi, zero-width, tags, soft hyphen) and Cs (lone
 # surrogates, e.g. from undecodable bytes), as of Unicode 14; a test checks it against unicodedata.
-_UNSAFE = re.compile(
-    "[\x00-\x1f\x7f-\x9f\xad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u180e\u200b-\u200f"
+_C0_BUT_NEWLINE = "\x00-\x09\x0b-\x1f"
+_OTHERS = (
+    "\x7f-\x9f\xad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u180e\u200b-\u200f"
     "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ud800-\udfff\ufeff\ufff9-\ufffb\U000110bd\U000110cd"
-    "\U00013430-\U00013438\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]"
+    "\U00013430-\U00013438\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f"
 )
+_UNSAFE = re.compile(f"[\n{_C0_BUT_NEWLINE}{_OTHERS}]")
+_UNSAFE_BUT_NEWLINE = re.compile(f"[{_C0_BUT_NEWLINE}{_OTHERS}]")
+_SEPARATOR = re.compile("[\u2028\u2029]")
 
 
 def is_clean(text: str, *, multiline: bool = False) -> bool:
-    """True when ``strip_unsafe`` would change nothing but whitespace runs."""
-    if text.isascii():
-        bad = (c for c in text if c < " " or c == "\x7f")
-        return all(multiline and c == "\n" for c in bad)
-    found = _UNSAFE.search(text.replace("\n", "") if multiline else text)
-    return found is None and not any(c in text for c in _LINE_SEPARATORS)
+    """True when ``strip_unsafe`` would change nothing."""
+    if text.isprintable():  # the common case, in C: no control, format or separator character at all
+        return True
+    if (_UNSAFE_BUT_NEWLINE if multiline else _UNSAFE).search(text):
+        return False
+    return text.isascii() or _SEPARATOR.search(text) is None
 
 
 def unsafe_kinds(text: str, *, multiline: bool = False) -> list[str]:

@@ -8,7 +8,7 @@ import typer
 
 from agencyref import __version__
 from agencyref.cli.app import SETTINGS, FormatOpt, JsonOpt, _knowledge, _show, app
-from agencyref.cli.output import choose_format, note
+from agencyref.cli.output import choose_format, note, write_answer
 from agencyref.cli.reference import _roster_or_none
 from agencyref.errors import DataError, UsageError
 
@@ -130,7 +130,9 @@ def import_287g(
     if chosen == "json":
         import msgspec
 
-        sys.stdout.write(msgspec.json.format(msgspec.json.encode(document), indent=2).decode() + "\n")
+        from agencyref.present.render.data import json_text
+
+        write_answer(json_text(msgspec.json.encode(document)), "json")
     from agencyref.present.views.importreport import report_lines
 
     for line in report_lines(document, verbose=chosen != "json"):
@@ -183,7 +185,7 @@ def export(
     opened = _roster_or_none()
     text = export_json(k, opened) if chosen == "json" else export_markdown(k, opened)
     if output is None:
-        sys.stdout.write(text)
+        write_answer(text, chosen)
         return
     from agencyref.atomic import write_atomic
     from agencyref.knowledge.store import knowledge_path

@@ -40,7 +40,7 @@ def export_json(k: Knowledge, opened: OpenRoster | None) -> str:
 
 def export_markdown(k: Knowledge, opened: OpenRoster | None) -> str:
     """Every entry rendered as its own section; footnote labels are namespaced per section."""
-    from agencyref.present.render.markdown import to_markdown
+    from agencyref.present.render.markdown import md, to_markdown
     from agencyref.present.views.agencies import agency_profile
     from agencyref.present.views.jurisdiction import state_list, who_handles
     from agencyref.present.views.programs import program_profile
@@ -51,7 +51,7 @@ def export_markdown(k: Knowledge, opened: OpenRoster | None) -> str:
     parts = [
         f"{MARKDOWN_TITLE} {kb.meta.data_as_of}",
         "",
-        f"> {kb.meta.notice}",
+        f"> {md(kb.meta.notice)}",
         "",
     ]
 

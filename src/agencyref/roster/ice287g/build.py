@@ -18,6 +18,7 @@ from agencyref.roster.ice287g.cells import (
     LinkResult,
     Status,
     agency_type_key,
+    cell_warning,
     clean_text,
     is_placeholder,
     model_key,
@@ -93,6 +94,10 @@ def _agreements(
 
         def note(message: str, number: int = number) -> None:
             warn.append(ImportWarning(sheet.name, number, message))
+
+        for field, j in cols.items():  # text is cleaned in clean_text; say so once per cell
+            if j < len(cells) and (problem := cell_warning(cells[j][0], field.upper())):
+                note(problem)
 
         state_text = clean_text(_cell(cells, cols, "state")[0])
         code = state_code(state_text)
