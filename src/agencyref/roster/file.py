@@ -33,6 +33,7 @@ class RosterFile(Record, frozen=True, kw_only=True):
 
 _encoder = msgspec.json.Encoder()
 _BYTE_POS = re.compile(r"\(byte (\d+)\)")
+_ROSTER_HEAD = re.compile(rb'\{\s*"schema_version":\s*\d+,\s*"as_of":')  # an export has "kind" second
 _JSON_PATH = re.compile(r" - at `(\$[^`]*)`$")
 
 
@@ -115,7 +116,7 @@ def _decode_problem(file: str, data: bytes, exc: msgspec.DecodeError) -> DataErr
 def looks_like_roster(head: bytes) -> bool:
     """Whether a file's first bytes are a roster as ``encode_roster`` writes it (for safe overwrites)."""
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
-    return text.startswith(b"{") and b'"schema_version"' in text[:200] and b'"agreements"' in text
+    return _ROSTER_HEAD.match(text) is not None and b'"agreements"' in text
 
 
 def write_roster_atomic(roster: Roster, path: Path, *, force: bool = False, protect: Iterable[Path] = ()) -> Path:

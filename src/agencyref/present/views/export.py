@@ -35,7 +35,9 @@ def export_json(k: Knowledge, opened: OpenRoster | None) -> str:
             "summary": msgspec.to_builtins(opened.summary()),
             "agreements": msgspec.to_builtins(opened.all_agreements()),
         }
-    return msgspec.json.format(msgspec.json.encode(doc), indent=2).decode() + "\n"
+    from agencyref.present.render.data import json_text
+
+    return json_text(msgspec.json.encode(doc))
 
 
 def export_markdown(k: Knowledge, opened: OpenRoster | None) -> str:

@@ -273,6 +273,10 @@ def _codec(encoding: str | None) -> str:
     return codec
 
 
+def _too_long(name: str, line: int) -> DataError:
+    return _fail(name, line, f"line is longer than {MAX_LINE // 1024} kB; not an ICE sheet")
+
+
 def _csv_lines(path: Path, encoding: str | None) -> Iterator[str]:
     from agencyref import files
 
@@ -314,9 +318,11 @@ def _csv_lines(path: Path, encoding: str | None) -> Iterator[str]:
         *complete, pending = pending.split(b"\n")
         for raw in complete:
             number += 1
+            if len(raw) > MAX_LINE:
+                raise _too_long(name, number)
             yield decode(raw)
         if len(pending) > MAX_LINE:
-            raise _fail(name, number + 1, f"line is longer than {MAX_LINE // 1024} kB; not an ICE sheet")
+            raise _too_long(name, number + 1)
     if pending:
         number += 1
         yield decode(pending)
