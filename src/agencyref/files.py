@@ -13,10 +13,13 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from agencyref.errors import DataError, Problem
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 MiB = 1024 * 1024
 KNOWLEDGE_LIMIT = 32 * MiB

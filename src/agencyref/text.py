@@ -9,8 +9,8 @@ edited by hand). Messages about data use ``printable``, which escapes rather tha
 
 from __future__ import annotations
 
+import functools
 import re
-import unicodedata
 
 # Bidirectional embeddings, overrides and isolates, and the invisible marks that steer them:
 # they reorder what a terminal or editor shows ("Trojan Source").
@@ -27,24 +27,34 @@ _OTHERS = (
     "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ud800-\udfff\ufeff\ufff9-\ufffb\U000110bd\U000110cd"
     "\U00013430-\U00013438\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f"
 )
-_UNSAFE = re.compile(f"[\n{_C0_BUT_NEWLINE}{_OTHERS}]")
-_UNSAFE_BUT_NEWLINE = re.compile(f"[{_C0_BUT_NEWLINE}{_OTHERS}]")
-_SEPARATOR = re.compile("[\u2028\u2029]")
+_SEPARATORS = "\u2028\u2029"
+
+
+@functools.cache
+def _pattern(source: str) -> re.Pattern[str]:
+    """Compiled on first use: most text is printable and never needs these (start-up matters)."""
+    return re.compile(source)
+
+
+def _unsafe(multiline: bool = False) -> re.Pattern[str]:
+    return _pattern(f"[{_C0_BUT_NEWLINE}{_OTHERS}]" if multiline else f"[\n{_C0_BUT_NEWLINE}{_OTHERS}]")
 
 
 def is_clean(text: str, *, multiline: bool = False) -> bool:
     """True when ``strip_unsafe`` would change nothing."""
     if text.isprintable():  # the common case, in C: no control, format or separator character at all
         return True
-    if (_UNSAFE_BUT_NEWLINE if multiline else _UNSAFE).search(text):
+    if multiline and all(line.isprintable() for line in text.split("\n")):
+        return True
+    if _unsafe(multiline).search(text):
         return False
-    return text.isascii() or _SEPARATOR.search(text) is None
+    return text.isascii() or not any(sep in text for sep in _SEPARATORS)
 
 
 def unsafe_kinds(text: str, *, multiline: bool = False) -> list[str]:
     """What ``strip_unsafe`` removes from ``text``, in words, for a warning."""
     kinds: list[str] = []
-    for c in dict.fromkeys(_UNSAFE.findall(text)):
+    for c in dict.fromkeys(_unsafe().findall(text)):
         if c == "\n" and multiline:
             continue
         if c in ("\t", "\n", "\r"):
@@ -53,7 +63,7 @@ def unsafe_kinds(text: str, *, multiline: bool = False) -> list[str]:
             kind = "bidirectional controls"
         elif c in ZERO_WIDTH:
             kind = "zero-width characters"
-        elif unicodedata.category(c) == "Cc":
+        elif c < "\xa0":
             kind = "control characters"
         else:
             kind = "invisible formatting characters"
@@ -79,7 +89,7 @@ def strip_unsafe(text: str, *, multiline: bool = False) -> str:
     def drop(match: re.Match[str]) -> str:
         return "\n" if match[0] == "\n" else ""
 
-    return _UNSAFE.sub(drop, text)
+    return _unsafe().sub(drop, text)
 
 
 def terminal_safe(text: str) -> str:
@@ -103,7 +113,7 @@ def printable(text: str) -> str:
 # ---- web addresses ---------------------------------------------------------------
 
 # Characters that end a link or a quotation in markdown, HTML or a shell: never inside a URL we link.
-_URL_FORBIDDEN = re.compile(r"[\s\"'<>()\[\]`\\{}|^]")
+_URL_FORBIDDEN = r"[\s\"'<>()\[\]`\\{}|^]"
 
 
 def safe_url(url: str) -> str | None:
@@ -113,7 +123,7 @@ def safe_url(url: str) -> str | None:
     """
     from urllib.parse import urlsplit
 
-    if not url or len(url) > 4096 or _URL_FORBIDDEN.search(url) or not is_clean(url):
+    if not url or len(url) > 4096 or _pattern(_URL_FORBIDDEN).search(url) or not is_clean(url):
         return None
     try:
         parts = urlsplit(url)
@@ -123,6 +133,43 @@ def safe_url(url: str) -> str | None:
         return None
     if parts.scheme.lower() not in ("http", "https") or not host or not url.lower().startswith(parts.scheme.lower()):
         return None
-    if not re.fullmatch(r"[A-Za-z0-9.\-\[\]:]+", parts.netloc.rpartition("@")[2]):
+    if not _pattern(r"[A-Za-z0-9.\-\[\]:]+").fullmatch(parts.netloc.rpartition("@")[2]):
         return None  # a non-ASCII or odd host: shown as text, never as a link
     return url
+
+
+# ---- streams that cannot hold every character ----------------------------------------
+
+# What to write for characters the stream cannot hold. Nothing here is a quote or a backslash,
+# so a JSON string stays valid JSON whatever is replaced inside it.
+_PLAIN = {"\u2014": "-", "\u2013": "-", "\u2012": "-", "\u2010": "-", "\u2011": "-", "\u2212": "-",
+          "\u2018": "'", "\u2019": "'", "\u201c": "'", "\u201d": "'", "\u00ab": "'", "\u00bb": "'",
+          "\u2022": "*", "\u25cf": "*", "\u2026": "...", "\u2588": "#", "\u2192": "->", "\u00a0": " ",
+          "\u00b7": "."}  # fmt: skip
+
+
+def _ascii_for(char: str) -> str:
+    import unicodedata
+
+    if char in _PLAIN:
+        return _PLAIN[char]
+    if "\u2500" <= char <= "\u257f":  # box drawing
+        name = unicodedata.name(char, "")
+        return "-" if "HORIZONTAL" in name else "|" if "VERTICAL" in name else "+"
+    base = "".join(c for c in unicodedata.normalize("NFKD", char) if c.isascii() and c.isprintable())
+    return base.replace('"', "'").replace("\\", "/") or "?"
+
+
+def _transliterate(exc: UnicodeError) -> tuple[str, int]:
+    if not isinstance(exc, UnicodeEncodeError):
+        raise exc
+    return "".join(_ascii_for(c) for c in exc.object[exc.start : exc.end]), exc.end
+
+
+TRANSLITERATE = "agencyref.transliterate"  # codec error handler: 'café — x' -> 'cafe - x' on an ASCII stream
+
+
+def register_transliteration() -> None:
+    import codecs
+
+    codecs.register_error(TRANSLITERATE, _transliterate)

@@ -126,10 +126,12 @@ def _prepare_streams() -> bool:
         sys.stdout = io.StringIO()  # written to, then dropped: the exit code says so
     if sys.stderr is None:
         sys.stderr = io.StringIO()
-    from agencyref.cli.output import TRANSLITERATE, is_utf8, register_transliteration
+    from agencyref.cli.output import is_utf8
 
     for stream in (sys.stdout, sys.stderr):
         if not is_utf8(stream) and isinstance(stream, io.TextIOWrapper):
+            from agencyref.text import TRANSLITERATE, register_transliteration
+
             register_transliteration()
             with contextlib.suppress(ValueError, OSError):
                 stream.reconfigure(errors=TRANSLITERATE if stream is sys.stdout else "backslashreplace")

@@ -49,42 +49,6 @@ def console_width(stream: TextIO) -> int | None:
 
 # ---- encodings: any stdout encoding works ---------------------------------------------------
 
-# What to write for characters the stream cannot hold. Nothing here is a quote or a backslash,
-# so a JSON string stays valid JSON whatever is replaced inside it.
-_PLAIN = {"\u2014": "-", "\u2013": "-", "\u2012": "-", "\u2010": "-", "\u2011": "-", "\u2212": "-",
-          "\u2018": "'", "\u2019": "'", "\u201c": "'", "\u201d": "'", "\u00ab": "'", "\u00bb": "'",
-          "\u2022": "*", "\u25cf": "*", "\u2026": "...", "\u2588": "#", "\u2192": "->", "\u00a0": " ",
-          "\u00b7": "."}  # fmt: skip
-
-
-def _ascii_for(char: str) -> str:
-    if char in _PLAIN:
-        return _PLAIN[char]
-    if "\u2500" <= char <= "\u257f":  # box drawing
-        import unicodedata
-
-        name = unicodedata.name(char, "")
-        return "-" if "HORIZONTAL" in name else "|" if "VERTICAL" in name else "+"
-    import unicodedata
-
-    base = "".join(c for c in unicodedata.normalize("NFKD", char) if c.isascii() and c.isprintable())
-    return base.replace('"', "'").replace("\\", "/") or "?"
-
-
-def _transliterate(exc: UnicodeError) -> tuple[str, int]:
-    if not isinstance(exc, UnicodeEncodeError):
-        raise exc
-    return "".join(_ascii_for(c) for c in exc.object[exc.start : exc.end]), exc.end
-
-
-TRANSLITERATE = "agencyref.transliterate"  # codec error handler: 'café — x' -> 'cafe - x' on an ASCII stream
-
-
-def register_transliteration() -> None:
-    import codecs
-
-    codecs.register_error(TRANSLITERATE, _transliterate)
-
 
 def is_utf8(stream: TextIO) -> bool:
     encoding = (getattr(stream, "encoding", None) or "utf-8").lower().replace("_", "-")
@@ -108,6 +72,8 @@ def fit(text: str, fmt: str, stream: TextIO) -> str:
         return text
     if fmt == "json":  # outside strings JSON is ASCII, so every such character is inside one
         return _NON_ASCII.sub(_json_escape, text)
+    from agencyref.text import TRANSLITERATE, register_transliteration
+
     register_transliteration()
     encoding = getattr(stream, "encoding", None) or "ascii"
     try:

@@ -17,6 +17,7 @@ import msgspec
 from agencyref.errors import DataError, Problem
 from agencyref.knowledge.model import PartialDate, Record
 from agencyref.roster.model import Agreement, Roster
+from agencyref.text import printable as _printable
 
 HEADER_LINES = 6  # lines before the first agreement in an encoded roster
 
@@ -50,13 +51,6 @@ def encode_roster(roster: Roster) -> bytes:
         b"\n]}\n" if roster.agreements else b"]}\n",
     ]
     return b"".join(parts)
-
-
-def _printable(text: str) -> str:
-    """Control characters escaped: a key in the file must not break the message's line (or the terminal)."""
-    if text.isprintable():
-        return text
-    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
 
 
 def _problem(file: str, exc: msgspec.ValidationError, offset: int = 0) -> DataError:

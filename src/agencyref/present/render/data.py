@@ -13,11 +13,10 @@ import msgspec
 
 from agencyref.knowledge.model import SCHEMA_VERSION
 from agencyref.present.document import Document, source_dict
-from agencyref.text import is_clean, strip_unsafe
 
 # Raw in JSON text only inside strings (msgspec already escapes C0 controls): C1 controls,
 # invisible and bidi characters, and the line separators JavaScript treats as line ends.
-_INVISIBLE = re.compile("[\x7f-\x9f\xad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]")
+_INVISIBLE = "[\x7f-\x9f\xad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]"
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -36,7 +35,9 @@ def payload(doc: Document, data_as_of: str | None = None) -> dict[str, Any]:
 def json_text(raw: bytes) -> str:
     """Encoded JSON, indented, with invisible characters escaped."""
     text = msgspec.json.format(raw, indent=2).decode() + "\n"
-    return text if text.isascii() else _INVISIBLE.sub(_escape, text)
+    if text.isascii() or all(line.isprintable() for line in text.split("\n")):
+        return text
+    return re.sub(_INVISIBLE, _escape, text)
 
 
 def to_json(doc: Document, data_as_of: str | None = None) -> str:
@@ -44,6 +45,8 @@ def to_json(doc: Document, data_as_of: str | None = None) -> str:
 
 
 def _clean(value: Any) -> Any:
+    from agencyref.text import is_clean, strip_unsafe
+
     if isinstance(value, str):
         return value if is_clean(value, multiline=True) else strip_unsafe(value, multiline=True)
     if isinstance(value, dict):
