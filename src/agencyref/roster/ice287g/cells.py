@@ -11,12 +11,13 @@ from urllib.parse import parse_qs, urlsplit
 
 import msgspec
 
+from agencyref.files import SHEET_LIMIT
 from agencyref.roster.model import AgencyType
 from agencyref.text import is_clean, printable, safe_url, strip_unsafe, unsafe_kinds
 from agencyref.usps import _state_key
 
 SOURCE_URL = "https://www.ice.gov/identify-and-arrest/287g"
-MAX_FILE_BYTES = 50 * 1024 * 1024  # refuse bigger inputs outright
+MAX_FILE_BYTES = SHEET_LIMIT  # refuse bigger inputs outright (50 MiB; see files.py)
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024  # zip-bomb guard for workbooks
 MAX_CELLS = 2_000_000  # cells a sheet may span: its rows as wide as their last cell, merged and linked ranges
 HEADER_SCAN_ROWS = 20  # how many rows above the header we tolerate
