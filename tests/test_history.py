@@ -115,7 +115,7 @@ def test_ingest_adds_once_and_updates_roster(tmp_path: Path, monkeypatch: pytest
     from agencyref.roster.history.ingest import ingest
 
     monkeypatch.setenv("AGENCYREF_CACHE_DIR", str(tmp_path / "cache"))
-    sheet = tmp_path / "participatingAgencies12012026am.xlsx"
+    sheet = tmp_path / "participatingAgencies11272026am.xlsx"
     shutil.copy(FIXTURES / "participatingAgencies09052025pm.xlsx", sheet)
     first = ingest([sheet], data_dir=tmp_path)
     assert first.snapshots_added and first.roster_written == str(tmp_path / "roster-287g.json")

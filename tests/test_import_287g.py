@@ -435,7 +435,9 @@ def test_csv_cp1252(tmp_path: Path) -> None:
     text = "STATE,LAW ENFORCEMENT AGENCY,SUPPORT TYPE,SIGNED\r\n"
     text += "TEXAS,Galveston County Sheriff\u2019s Office,TFM,1/2/2025\r\n"
     path.write_bytes(text.encode("cp1252"))
-    [a] = import_sheets([path]).roster.agreements
+    with pytest.raises(DataError, match="not valid UTF-8"):  # never a silent guess
+        import_sheets([path])
+    [a] = import_sheets([path], encoding="cp1252").roster.agreements
     assert a.agency == "Galveston County Sheriff's Office"
 
 
@@ -599,7 +601,7 @@ def test_write_atomic_non_oserror_cleans_up(tmp_path: Path, monkeypatch: pytest.
 
     monkeypatch.setattr(os, "replace", boom)
     with pytest.raises(KeyboardInterrupt):
-        write_roster_atomic(_roster(), target)
+        write_roster_atomic(_roster(), target, force=True)  # "old" is no roster
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["roster.json"]
 

@@ -688,6 +688,8 @@ def test_corrupt_existing_roster_is_replaced_by_a_good_import(run: Runner, tmp_p
     out.write_bytes(b"\x00garbage{")
     good = workbook(tmp_path / SHEET, [HEADER, GOOD_ROW])
     r = run("-q", "import-287g", str(good), "--output", str(out), "--json")
+    assert r.code == 2 and "--force" in r.err  # garbage is not recognisably a roster: only --force replaces it
+    r = run("-q", "import-287g", str(good), "--output", str(out), "--json", "--force")
     assert r.code == 0, r.err
     r = run("-q", "--roster", str(out), "jurisdiction", "TX", "--json")
     assert r.code == 0 and "Harris County Sheriff's Office" in r.out

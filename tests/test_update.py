@@ -425,14 +425,14 @@ def test_a_roster_that_cannot_be_written_is_a_data_error(
 ) -> None:
     import errno
 
-    from agencyref.roster import file
+    from agencyref import atomic
 
     def full_disk(src: Any, dst: Any) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
     url = _serve(server, NEW)
     before = _fingerprint()
-    monkeypatch.setattr(file.os, "replace", full_disk)
+    monkeypatch.setattr(atomic.os, "replace", full_disk)
     r = run("-q", "update", "--from", url)
     assert r.code == 3 and "cannot write" in r.err
     assert _fingerprint() == before  # the roster, no temp file left beside it, no state written

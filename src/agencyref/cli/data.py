@@ -9,9 +9,13 @@ import typer
 from agencyref import __version__
 from agencyref.cli.app import FormatOpt, JsonOpt, _knowledge, _show, app, chosen_format
 from agencyref.cli.context import current
-from agencyref.cli.output import note
+from agencyref.cli.output import note, write_answer
 from agencyref.cli.reference import _roster_or_none
 from agencyref.errors import DataError, UsageError
+
+ForceOpt = Annotated[
+    bool, typer.Option("--force", help="Replace --output even if it is read-only or holds something else.")
+]
 
 
 @app.command(epilog="Example: agencyref validate --strict data/agencies.yaml")
@@ -30,12 +34,12 @@ def validate(
     """Check a knowledge file: YAML, types, references, unique names. Exit 3 with file:line for each problem."""
     import gc
 
-    from agencyref.files import read_bytes
+    from agencyref.files import KNOWLEDGE_LIMIT, read_bytes
     from agencyref.knowledge.store import knowledge_path, parse_knowledge
 
     gc.enable()  # a knowledge file can be large; see _entry.py
     target = path or knowledge_path(current().data)
-    kb = parse_knowledge(read_bytes(target), str(target), strict=strict)
+    kb = parse_knowledge(read_bytes(target, KNOWLEDGE_LIMIT, "a knowledge file"), str(target), strict=strict)
     n = len(kb.agencies) + len(kb.programs) + len(kb.matters) + len(kb.states) + len(kb.terms) + len(kb.events)
     sys.stdout.write(f"{target}: ok ({n} entries, {len(kb.sources)} sources{', strict' if strict else ''})\n")
 
@@ -67,15 +71,22 @@ def import_287g(
         ),
     ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Read and report, write nothing.")] = False,
+    encoding: Annotated[
+        str | None,
+        typer.Option("--encoding", metavar="NAME", help="Encoding of .csv sheets (default UTF-8), e.g. cp1252."),
+    ] = None,
+    force: ForceOpt = False,
     fmt: FormatOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Import ICE's 287(g) spreadsheet into the roster: report counts, warnings and what changed."""
     import gc
 
-    from agencyref.files import read_bytes
+    from agencyref.atomic import check_target
+    from agencyref.files import ROSTER_LIMIT, is_regular, read_bytes
+    from agencyref.knowledge.store import knowledge_path
     from agencyref.paths import ROSTER_FILE, user_data_dir
-    from agencyref.roster.file import decode_roster, write_roster_atomic
+    from agencyref.roster.file import decode_roster, looks_like_roster, write_roster_atomic
     from agencyref.roster.ice287g import diff_rosters, diff_to_dict, import_sheets, report_to_dict
     from agencyref.roster.store import open_roster
 
@@ -83,7 +94,6 @@ def import_287g(
     chosen = chosen_format(fmt, as_json)
     if chosen not in ("table", "json"):
         raise UsageError("import-287g reports as a table (on stderr) or as JSON (--format json)")
-    result = import_sheets(files, as_of=as_of)
     folder = user_data_dir()
     if output is not None:
         target = output
@@ -91,16 +101,22 @@ def import_287g(
         target = folder / ROSTER_FILE
     else:
         raise UsageError("there is no home directory for your roster: give --output PATH or set XDG_DATA_HOME")
+    protect = [*files, knowledge_path(current().data)]  # never write over what we read
+    if not dry_run:
+        check_target(target, what="roster", recognise=looks_like_roster, force=force, protect=protect)
+    result = import_sheets(files, as_of=as_of, encoding=encoding)
     try:  # compare with what the target holds, or else with the roster in use now
         previous = (
-            decode_roster(read_bytes(target), str(target)) if target.is_file() else open_roster(current().roster).roster
+            decode_roster(read_bytes(target, ROSTER_LIMIT, "a roster"), str(target))
+            if is_regular(target)
+            else open_roster(current().roster).roster
         )
     except DataError:
         previous = None
     diff = diff_rosters(previous, result.roster) if previous is not None else None
     history: dict[str, Any] | None = None
     if not dry_run and output is not None:
-        write_roster_atomic(result.roster, target)
+        write_roster_atomic(result.roster, target, force=force, protect=protect)
     elif not dry_run:  # your own copy: the sheets join your history; the roster moves only to a newer list
         import msgspec
 
@@ -126,7 +142,9 @@ def import_287g(
     if chosen == "json":
         import msgspec
 
-        sys.stdout.write(msgspec.json.format(msgspec.json.encode(document), indent=2).decode() + "\n")
+        from agencyref.present.render.data import json_text
+
+        write_answer(json_text(msgspec.json.encode(document)), "json")
     from agencyref.present.views.importreport import report_lines
 
     for line in report_lines(document, verbose=chosen != "json"):
@@ -187,9 +205,7 @@ def export(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", metavar="PATH", help="Write here instead of stdout.")
     ] = None,
-    force: Annotated[
-        bool, typer.Option("--force", help="Replace an existing file even if it is not an earlier export.")
-    ] = False,
+    force: ForceOpt = False,
 ) -> None:
     """Export the whole reference: footnoted markdown, one JSON document, or a SQLite database for Datasette."""
     if (fmt or "").strip().lower() in ("sqlite", "db"):
@@ -206,11 +222,14 @@ def export(
     opened = _roster_or_none()
     text = export_json(k, opened) if chosen == "json" else export_markdown(k, opened)
     if output is None:
-        sys.stdout.write(text)
+        write_answer(text, chosen)
         return
-    from agencyref.atomic import write_text_atomic
+    from agencyref.atomic import write_atomic
+    from agencyref.knowledge.store import knowledge_path
+    from agencyref.present.views.export import looks_like_export
 
-    write_text_atomic(output, text)
+    protect = [knowledge_path(current().data), *([opened.path] if opened is not None else [])]
+    write_atomic(output, text.encode("utf-8"), what="export", recognise=looks_like_export, force=force, protect=protect)
     note(f"wrote {output}")
 
 

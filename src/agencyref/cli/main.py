@@ -1,5 +1,6 @@
 """Entry: pick the one command a call needs, run it, and map every outcome to an exit code."""
 
+import contextlib
 import copy
 import os
 import sys
@@ -10,7 +11,7 @@ import typer
 
 from agencyref.cli.app import app, root, store_option
 from agencyref.cli.context import current, new_call
-from agencyref.cli.output import error
+from agencyref.cli.output import AnswerLost, error
 from agencyref.errors import AgencyrefError, AmbiguousNameError, DataError, ExitCode, NotFoundError
 
 # Which module defines each command. Only the invoked one is imported (and registered):
@@ -147,8 +148,57 @@ def main(argv: list[str] | None = None) -> None:
     sys.exit(run(argv))
 
 
+ANSWER_LOST = 141  # like a process killed by SIGPIPE: the answer could not be delivered
+
+
+def _prepare_streams() -> bool:
+    """Make stdout and stderr safe to write, whatever the caller gave us; False if stdout is closed.
+
+    A closed descriptor (``>&-``, ``2>&-``) becomes /dev/null, so no file we open later takes its
+    number and receives our output; Python then has no ``sys.stdout``/``sys.stderr``, and we give it
+    a sink. A stream in an encoding narrower than UTF-8 (``PYTHONIOENCODING=ascii``, ``LC_ALL=C``)
+    transliterates what it cannot hold instead of failing.
+    """
+    import io
+
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            try:
+                opened = os.open(os.devnull, os.O_RDWR)
+            except OSError:
+                continue
+            if opened != fd:
+                os.dup2(opened, fd)
+                os.close(opened)
+    closed = sys.stdout is None
+    if sys.stdout is None:
+        sys.stdout = io.StringIO()  # written to, then dropped: the exit code says so
+    if sys.stderr is None:
+        sys.stderr = io.StringIO()
+    from agencyref.cli.output import is_utf8
+
+    for stream in (sys.stdout, sys.stderr):
+        if not is_utf8(stream) and isinstance(stream, io.TextIOWrapper):
+            from agencyref.text import TRANSLITERATE, register_transliteration
+
+            register_transliteration()
+            with contextlib.suppress(ValueError, OSError):
+                stream.reconfigure(errors=TRANSLITERATE if stream is sys.stdout else "backslashreplace")
+    return not closed
+
+
 def run(argv: list[str] | None = None) -> int:
     """Run the app and map every outcome to an exit code; no traceback reaches a user."""
+    stdout_open = _prepare_streams()
+    code = _run(argv)
+    if not stdout_open and code == 0 and getattr(sys.stdout, "getvalue", lambda: "")():
+        return ANSWER_LOST  # there was an answer, and nowhere to put it
+    return code
+
+
+def _run(argv: list[str] | None) -> int:
     code = 0
     args = sys.argv[1:] if argv is None else argv
     try:
@@ -173,6 +223,8 @@ def run(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         _silence_stdout()
         code = 0
+    except AnswerLost as exc:
+        code = _answer_lost(exc.cause)
     except NotFoundError as exc:
         hint = f" Did you mean: {', '.join(exc.suggestions)}?" if exc.suggestions else ""
         error(f"{exc}.{hint}")
@@ -190,18 +242,34 @@ def run(argv: list[str] | None = None) -> int:
         error(str(exc))
         code = exc.exit_code
     except Exception as exc:
-        if os.environ.get("AGENCYREF_DEBUG") == "1":
-            raise
-        error(f"internal error: {type(exc).__name__}: {exc}. Please report it (AGENCYREF_DEBUG=1 shows the traceback).")
-        code = ExitCode.INTERNAL
+        return _internal(exc)
     try:
         sys.stdout.flush()
     except BrokenPipeError:
         _silence_stdout()
+    except OSError as exc:  # a full disk, a descriptor opened read-only: the answer is lost
+        code = _answer_lost(exc)
     return code
+
+
+def _internal(exc: Exception) -> int:
+    if os.environ.get("AGENCYREF_DEBUG") == "1":
+        raise exc
+    error(f"internal error: {type(exc).__name__}: {exc}. Please report it (AGENCYREF_DEBUG=1 shows the traceback).")
+    return 4
+
+
+def _answer_lost(exc: OSError) -> int:
+    error(f"cannot write the answer to stdout: {exc.strerror or exc}")
+    _silence_stdout()
+    return ANSWER_LOST
 
 
 def _silence_stdout() -> None:
     # Python flushes stdout at exit; point it at devnull so a closed pipe stays quiet.
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # no descriptor to point anywhere (captured, or a sink)
+        pass

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from typing import TextIO
 
@@ -46,6 +47,41 @@ def console_width(stream: TextIO) -> int | None:
     return None if stream.isatty() else UNBOUNDED
 
 
+# ---- encodings: any stdout encoding works ---------------------------------------------------
+
+
+def is_utf8(stream: TextIO) -> bool:
+    encoding = (getattr(stream, "encoding", None) or "utf-8").lower().replace("_", "-")
+    return encoding in ("utf-8", "utf8", "utf-8-sig")
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    code = ord(match[0])
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def fit(text: str, fmt: str, stream: TextIO) -> str:
+    """``text`` as ``stream`` can hold it: unchanged on UTF-8; JSON as ASCII escapes, the rest transliterated."""
+    if text.isascii() or is_utf8(stream):
+        return text
+    if fmt == "json":  # outside strings JSON is ASCII, so every such character is inside one
+        return _NON_ASCII.sub(_json_escape, text)
+    from agencyref.text import TRANSLITERATE, register_transliteration
+
+    register_transliteration()
+    encoding = getattr(stream, "encoding", None) or "ascii"
+    try:
+        return text.encode(encoding, errors=TRANSLITERATE).decode(encoding, errors="replace")
+    except LookupError:
+        return text.encode("ascii", errors=TRANSLITERATE).decode("ascii")
+
+
 def render(doc: Document, fmt: str, *, data_as_of: str = "", notice: str = "", color: str = "auto") -> str:
     """The document as the text stdout should receive."""
     out = sys.stdout
@@ -56,7 +92,7 @@ def render(doc: Document, fmt: str, *, data_as_of: str = "", notice: str = "", c
     if fmt == "yaml":
         from agencyref.present.render.data import to_yaml
 
-        return to_yaml(doc, data_as_of)
+        return to_yaml(doc, data_as_of, ascii_only=not is_utf8(out))
     if fmt == "csv":
         from agencyref.present.render.csv_ import to_csv
 
@@ -99,10 +135,28 @@ def emit(
 ) -> None:
     """Write the document to stdout, through a pager when it is long and stdout is a terminal."""
     text = render(doc, fmt, data_as_of=data_as_of, notice=notice, color=color)
-    if pager is not False and sys.stdout.isatty() and _page(text, forced=pager is True):
+    if pager is not False and sys.stdout.isatty() and _page(fit(text, fmt, sys.stdout), forced=pager is True):
         return
-    sys.stdout.write(text)
-    sys.stdout.flush()
+    write_answer(text, fmt)
+
+
+class AnswerLost(Exception):
+    """stdout failed (not a closed pipe, which ``main`` treats as the reader's choice)."""
+
+    def __init__(self, cause: OSError) -> None:
+        super().__init__(str(cause))
+        self.cause = cause
+
+
+def write_answer(text: str, fmt: str = "text") -> None:
+    """The answer to stdout, fitted to its encoding, flushed so a failed write is seen here."""
+    try:
+        sys.stdout.write(fit(text, fmt, sys.stdout))
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise AnswerLost(exc) from exc
 
 
 def _page(text: str, forced: bool) -> bool:
@@ -123,8 +177,15 @@ def _page(text: str, forced: bool) -> bool:
 
 
 def error(message: str) -> None:
-    sys.stderr.write(f"agencyref: {message}\n")
+    note(f"agencyref: {message}")
 
 
 def note(message: str) -> None:
-    sys.stderr.write(f"{message}\n")
+    """A line on stderr. A closed or failing stderr loses the message, never the answer or the exit code."""
+    try:
+        sys.stderr.write(f"{message}\n")
+        sys.stderr.flush()
+    except (OSError, ValueError, AttributeError):
+        import io
+
+        sys.stderr = io.StringIO()  # nobody is listening: stop trying

@@ -15,6 +15,9 @@ from typing import Any
 import yaml
 
 from agencyref.errors import DataError, Problem
+from agencyref.text import is_clean, printable, strip_unsafe, unsafe_kinds
+
+__all__ = ["compose", "line_of", "path_text", "printable", "read_yaml"]
 
 _Loader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_DEPTH = 64
@@ -69,16 +72,6 @@ def path_text(path: tuple[str | int, ...]) -> str:
     return out
 
 
-def printable(text: str) -> str:
-    """``text`` with line breaks, terminal escapes and other unprintable characters escaped.
-
-    A problem is one line on a terminal, whatever keys and values a data file holds.
-    """
-    if text.isprintable():
-        return text
-    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
-
-
 class _Builder:
     def __init__(self, file: str, alias_budget: int | None = MIN_ALIAS_BUDGET) -> None:
         self.file = file
@@ -87,6 +80,7 @@ class _Builder:
         self.aliases = 0
         self.scalars: set[int] = set()
         self.alias_budget = alias_budget  # characters that aliased scalars may add; None: no aliases
+        self.sanitized: list[Problem] = []  # values whose controls or invisible characters were removed
 
     def repeated(self, node: yaml.ScalarNode, path: tuple[str | int, ...]) -> bool:
         """Count a scalar reached again through an alias; True once the repeats grow too large."""
@@ -149,11 +143,19 @@ class _Builder:
             out[key] = self.build(value_node, (*path, key), depth + 1)
         return out
 
+    def clean(self, node: yaml.ScalarNode, path: tuple[str | int, ...], value: str) -> str:
+        """Text as it may be shown: controls, bidi and zero-width characters removed (line breaks kept)."""
+        kinds = unsafe_kinds(value, multiline=True)
+        self.sanitized.append(
+            Problem(self.file, node.start_mark.line + 1, path_text(path), f"removed {' and '.join(kinds)}")
+        )
+        return strip_unsafe(value, multiline=True)
+
     def scalar(self, node: yaml.ScalarNode, path: tuple[str | int, ...]) -> Any:
         tag, value = node.tag, node.value
         try:
             if tag in (_T + "str", _T + "timestamp"):
-                return value
+                return value if is_clean(value, multiline=True) else self.clean(node, path, value)
             if tag == _T + "null":
                 return None
             if tag == _T + "bool":
@@ -196,8 +198,12 @@ def compose(text: str, file: str) -> yaml.Node | None:
     return node
 
 
-def read_yaml(data: bytes, file: str) -> tuple[Any, yaml.Node | None]:
-    """Decode bytes and build plain values; raise DataError listing every problem."""
+def read_yaml(data: bytes, file: str, sanitized: list[Problem] | None = None) -> tuple[Any, yaml.Node | None]:
+    """Decode bytes and build plain values; raise DataError listing every problem.
+
+    Text values lose control, bidi and zero-width characters (keys do not: an odd key is reported
+    as unknown). Each value so cleaned is appended to ``sanitized`` when given, for ``validate``.
+    """
     if len(data) > MAX_BYTES:
         raise DataError([Problem(file, None, "", f"file is larger than the {MAX_BYTES // 2**20} MiB limit")])
     try:
@@ -213,6 +219,8 @@ def read_yaml(data: bytes, file: str) -> tuple[Any, yaml.Node | None]:
     value = builder.build(node, (), 0)
     if builder.problems:
         raise DataError(builder.problems)
+    if sanitized is not None:
+        sanitized += builder.sanitized
     return value, node
 
 

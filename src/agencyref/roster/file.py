@@ -8,11 +8,8 @@ full disk leaves the previous file as it was.
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
-import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import msgspec
@@ -20,6 +17,7 @@ import msgspec
 from agencyref.errors import DataError, Problem
 from agencyref.knowledge.model import PartialDate, Record
 from agencyref.roster.model import Agreement, Roster
+from agencyref.text import printable as _printable
 
 HEADER_LINES = 6  # lines before the first agreement in an encoded roster
 
@@ -36,6 +34,7 @@ class RosterFile(Record, frozen=True, kw_only=True):
 
 _encoder = msgspec.json.Encoder()
 _BYTE_POS = re.compile(r"\(byte (\d+)\)")
+_ROSTER_HEAD = re.compile(rb'\{\s*"schema_version":\s*\d+,\s*"as_of":')  # an export has "kind" second
 _JSON_PATH = re.compile(r" - at `(\$[^`]*)`$")
 
 
@@ -52,13 +51,6 @@ def encode_roster(roster: Roster) -> bytes:
         b"\n]}\n" if roster.agreements else b"]}\n",
     ]
     return b"".join(parts)
-
-
-def _printable(text: str) -> str:
-    """Control characters escaped: a key in the file must not break the message's line (or the terminal)."""
-    if text.isprintable():
-        return text
-    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
 
 
 def _problem(file: str, exc: msgspec.ValidationError, offset: int = 0) -> DataError:
@@ -115,45 +107,20 @@ def _decode_problem(file: str, data: bytes, exc: msgspec.DecodeError) -> DataErr
     return DataError([Problem(file, line, "", message)])
 
 
-def write_roster_atomic(roster: Roster, path: Path) -> None:
-    """Write ``roster`` to ``path`` via a temp file, fsync and ``os.replace``.
+def looks_like_roster(head: bytes) -> bool:
+    """Whether a file's first bytes are a roster as ``encode_roster`` writes it (for safe overwrites)."""
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    return _ROSTER_HEAD.match(text) is not None and b'"agreements"' in text
 
-    On any failure the old file is untouched, the temp file is removed, and a
-    :class:`DataError` says what went wrong.
+
+def write_roster_atomic(roster: Roster, path: Path, *, force: bool = False, protect: Iterable[Path] = ()) -> Path:
+    """Write ``roster`` to ``path`` with ``atomic.write_atomic``: only over a roster unless ``force``.
+
+    On any failure the old file is untouched and the error says why (UsageError for a target
+    that may not be replaced, DataError for a failed write). Returns the real path written.
     """
-    path = Path(path)
-    data = encode_roster(roster)
-    tmp: str | None = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            mode = path.stat().st_mode & 0o777
-        except FileNotFoundError:
-            mode = 0o644
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-        tmp = None
-        _fsync_dir(path.parent)
-    except OSError as exc:
-        raise DataError([Problem(str(path), None, "", f"cannot write roster: {exc.strerror or exc}")]) from exc
-    finally:
-        if tmp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
+    from agencyref.atomic import write_atomic
 
-
-def _fsync_dir(directory: Path) -> None:
-    """Make the rename durable where the platform allows it (not on Windows)."""
-    if os.name != "posix":
-        return
-    with contextlib.suppress(OSError):
-        fd = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+    return write_atomic(
+        Path(path), encode_roster(roster), what="roster", recognise=looks_like_roster, force=force, protect=protect
+    )

@@ -1,4 +1,9 @@
-"""CSV: the document's one table, header first, source numbers dropped."""
+"""CSV: the document's one table, header first, source numbers dropped.
+
+A spreadsheet runs a cell that starts with ``=``, ``+``, ``-`` or ``@`` as a formula
+(``=HYPERLINK(...)``), so such cells get a leading ``'`` (OWASP's advice); controls and line
+breaks in a cell become spaces.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,18 @@ import io
 
 from agencyref.errors import UsageError
 from agencyref.present.document import Document
+from agencyref.text import strip_unsafe
+
+# Full-width forms too: some spreadsheets read them as the ASCII sign.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def csv_cell(text: str) -> str:
+    """One cell as a spreadsheet may open it safely: one line, never a formula."""
+    cell = strip_unsafe(text.replace("\t", " "))
+    if cell.lstrip().startswith(FORMULA_STARTS):
+        return "'" + cell
+    return cell
 
 
 def to_csv(doc: Document) -> str:
@@ -14,7 +31,7 @@ def to_csv(doc: Document) -> str:
         raise UsageError(f"--format csv needs a table, and this {doc.kind} result is not one; use json or yaml")
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(doc.csv.columns)
+    writer.writerow([csv_cell(c) for c in doc.csv.columns])
     for row in doc.csv.rows:
-        writer.writerow([cell.text for cell in row])
+        writer.writerow([csv_cell(cell.text) for cell in row])
     return buf.getvalue()

@@ -1,28 +1,48 @@
-"""Markdown a journalist can paste: GitHub tables and numbered source footnotes."""
+"""Markdown a journalist can paste: GitHub tables and numbered source footnotes.
+
+Text from data is escaped for markdown: HTML (``<``, ``>``, ``&``) becomes entities, and link,
+footnote, code and table syntax is backslash-escaped, so a name can neither inject HTML nor
+make a link. Only http(s) URLs that ``text.safe_url`` accepts are linked.
+"""
 
 from __future__ import annotations
 
+import re
+
 from agencyref.knowledge.model import Source
 from agencyref.present.document import BarChart, Bullets, Cell, Document, Fields, Heading, Paragraph, Table, Timeline
+from agencyref.text import safe_url, strip_unsafe
+
+_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "\\": "\\\\", "[": "\\[", "]": "\\]", "`": "\\`", "|": "\\|"}
+_SPECIAL = re.compile(r"[&<>\\\[\]`|]")
+
+
+def md(text: str) -> str:
+    """Data text as inline markdown: one line, no HTML, no links, no table breaks."""
+    one_line = " ".join(strip_unsafe(text).split())
+    return _SPECIAL.sub(lambda m: _ESCAPES[m[0]], one_line)
+
+
+def _label(prefix: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_-]", "-", prefix)  # footnote labels take no markdown of their own
 
 
 def _cite(cell: Cell, prefix: str = "") -> str:
-    return cell.text + "".join(f"[^{prefix}{n}]" for n in cell.refs)
-
-
-def _esc(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return md(cell.text) + "".join(f"[^{_label(prefix)}{n}]" for n in cell.refs)
 
 
 def _table(columns: list[str], rows: list[list[str]]) -> list[str]:
-    lines = ["| " + " | ".join(_esc(c) for c in columns) + " |", "|" + "---|" * len(columns)]
-    lines += ["| " + " | ".join(_esc(c) for c in row) + " |" for row in rows]
+    """Cells already escaped (``md`` escapes ``|`` too)."""
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
     return lines
 
 
 def footnote(label: str, s: Source) -> str:
     date = f", {s.published}" if s.published else (f", accessed {s.accessed}" if s.accessed else "")
-    return f"[^{label}]: {s.title}. {s.publisher}{date}. <{s.url}>"
+    url = safe_url(s.url)
+    where = f"<{url}>" if url else md(s.url)
+    return f"[^{_label(label)}]: {md(s.title)}. {md(s.publisher)}{md(date)}. {where}"
 
 
 def to_markdown(doc: Document, notice: str = "", prefix: str = "", level: int = 1) -> str:
@@ -32,35 +52,36 @@ def to_markdown(doc: Document, notice: str = "", prefix: str = "", level: int = 
     def cite(cell: Cell) -> str:
         return _cite(cell, prefix)
 
-    out: list[str] = [f"{'#' * level} {doc.title}", ""]
+    out: list[str] = [f"{'#' * level} {md(doc.title)}", ""]
     sub = "#" * min(level + 1, 6)
     for block in doc.blocks:
         if isinstance(block, Heading):
-            out += [f"{'#' * min(block.level + level, 6)} {block.text}", ""]
+            out += [f"{'#' * min(block.level + level, 6)} {md(block.text)}", ""]
             continue
         if getattr(block, "title", ""):
-            out += [f"{sub} {block.title}", ""]
+            out += [f"{sub} {md(block.title)}", ""]
         if isinstance(block, Paragraph):
             out += [cite(block.cell), ""]
         elif isinstance(block, Fields):
-            out += [*_table(["", ""], [[f"**{label}**", cite(cell)] for label, cell in block.rows]), ""]
+            out += [*_table(["", ""], [[f"**{md(label)}**", cite(cell)] for label, cell in block.rows]), ""]
         elif isinstance(block, Table):
-            out += [*_table(list(block.columns), [[cite(c) for c in row] for row in block.rows]), ""]
+            out += [*_table([md(c) for c in block.columns], [[cite(c) for c in row] for row in block.rows]), ""]
         elif isinstance(block, Bullets):
             out += [f"- {cite(c)}" for c in block.items] + [""]
         elif isinstance(block, BarChart):
-            out += _table(["", block.unit or "value", ""], [[lbl, f"{v:g}", txt] for lbl, v, txt in block.rows])
+            rows = [[md(lbl), f"{v:g}", md(txt)] for lbl, v, txt in block.rows]
+            out += _table(["", md(block.unit) or "value", ""], rows)
             out += [""]
         elif isinstance(block, Timeline):
             year = ""
             for date, title, cell in block.rows:
                 if date[:4] != year:
                     year = date[:4]
-                    out += ["", f"{sub}# {year}" if len(sub) < 6 else f"**{year}**", ""]
-                out.append(f"- **{date}** — {title}: {cite(cell)}")
+                    out += ["", f"{sub}# {md(year)}" if len(sub) < 6 else f"**{md(year)}**", ""]
+                out.append(f"- **{md(date)}** — {md(title)}: {cite(cell)}")
             out.append("")
-    out += [f"_{note}_" for note in doc.notes] + ([""] if doc.notes else [])
+    out += [f"_{md(note)}_" for note in doc.notes] + ([""] if doc.notes else [])
     if notice:
-        out += [f"> {notice}", ""]
+        out += [f"> {md(notice)}", ""]
     out += [footnote(f"{prefix}{i}", s) for i, s in enumerate(doc.sources, 1)]
     return "\n".join(out).rstrip() + "\n"

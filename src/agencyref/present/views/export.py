@@ -9,6 +9,8 @@ from agencyref.knowledge.store import Knowledge
 from agencyref.present.document import source_dict
 from agencyref.roster.store import OpenRoster
 
+MARKDOWN_TITLE = "# agencyref — reference as of"
+
 
 def export_json(k: Knowledge, opened: OpenRoster | None) -> str:
     doc: dict[str, Any] = {
@@ -32,12 +34,14 @@ def export_json(k: Knowledge, opened: OpenRoster | None) -> str:
             "summary": msgspec.to_builtins(opened.summary()),
             "agreements": msgspec.to_builtins(opened.all_agreements()),
         }
-    return msgspec.json.format(msgspec.json.encode(doc), indent=2).decode() + "\n"
+    from agencyref.present.render.data import json_text
+
+    return json_text(msgspec.json.encode(doc))
 
 
 def export_markdown(k: Knowledge, opened: OpenRoster | None) -> str:
     """Every entry rendered as its own section; footnote labels are namespaced per section."""
-    from agencyref.present.render.markdown import to_markdown
+    from agencyref.present.render.markdown import md, to_markdown
     from agencyref.present.views.agencies import agency_profile
     from agencyref.present.views.jurisdiction import state_list, who_handles
     from agencyref.present.views.programs import program_profile
@@ -45,9 +49,9 @@ def export_markdown(k: Knowledge, opened: OpenRoster | None) -> str:
     from agencyref.present.views.roster import by_state_document, program_roster_blocks
 
     parts = [
-        f"# agencyref — reference as of {k.meta.data_as_of}",
+        f"{MARKDOWN_TITLE} {k.meta.data_as_of}",
         "",
-        f"> {k.meta.notice}",
+        f"> {md(k.meta.notice)}",
         "",
     ]
 
@@ -72,3 +76,11 @@ def export_markdown(k: Knowledge, opened: OpenRoster | None) -> str:
     parts += ["## Timeline", ""]
     add(timeline(k, sorted(k.events, key=lambda e: e.date), "Timeline"), "timeline")
     return "\n".join(parts).rstrip() + "\n"
+
+
+def looks_like_export(head: bytes) -> bool:
+    """Whether a file's first bytes are an export (markdown or JSON), so ``export -o`` may replace it."""
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if text.startswith(MARKDOWN_TITLE.encode()):
+        return True
+    return text.startswith(b"{") and b'"kind": "export"' in text[:200]

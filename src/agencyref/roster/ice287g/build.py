@@ -18,6 +18,7 @@ from agencyref.roster.ice287g.cells import (
     LinkResult,
     Status,
     agency_type_key,
+    cell_warning,
     clean_text,
     is_placeholder,
     model_key,
@@ -44,9 +45,12 @@ def date_from_filename(name: str) -> dt.date | None:
 def _snapshot_date(paths: Sequence[Path], as_of: str | None) -> dt.date:
     if as_of is not None:
         try:
-            return dt.date.fromisoformat(as_of.strip())
+            day = dt.date.fromisoformat(as_of.strip())
         except ValueError as exc:
             raise UsageError(f"--as-of must be a date like 2025-07-18, not {as_of!r}") from exc
+        if day > dt.date.today():
+            raise UsageError(f"--as-of {day} is in the future; a list cannot be dated after today")
+        return day
     dates = [d for d in (date_from_filename(p.name) for p in paths) if d is not None]
     if not dates:
         names = ", ".join(p.name for p in paths)
@@ -90,6 +94,10 @@ def _agreements(
 
         def note(message: str, number: int = number) -> None:
             warn.append(ImportWarning(sheet.name, number, message))
+
+        for field, j in cols.items():  # text is cleaned in clean_text; say so once per cell
+            if j < len(cells) and (problem := cell_warning(cells[j][0], field.upper())):
+                note(problem)
 
         state_text = clean_text(_cell(cells, cols, "state")[0])
         code = state_code(state_text)
@@ -174,11 +182,11 @@ def _count_models(agreements: Iterable[Agreement]) -> dict[str, int]:
     return {m: counts[m] for m in ("jem", "tfm", "wso", "unknown") if counts[m] or m != "unknown"}
 
 
-def import_sheets(paths: Sequence[Path], as_of: str | None = None) -> ImportResult:
+def import_sheets(paths: Sequence[Path], as_of: str | None = None, encoding: str | None = None) -> ImportResult:
     """Read ICE's participating and/or pending sheets into one roster.
 
-    ``as_of`` (``YYYY-MM-DD``) overrides the snapshot date read from the newest
-    file name. Raises :class:`DataError` for unreadable input and
+    ``as_of`` (``YYYY-MM-DD``, not after today) overrides the snapshot date read from the newest
+    file name. ``encoding`` is that of every .csv sheet (default UTF-8). Raises :class:`DataError` for unreadable input and
     :class:`UsageError` for a malformed ``as_of`` or no paths.
     """
     paths = [Path(p) for p in paths]
@@ -192,13 +200,14 @@ def import_sheets(paths: Sequence[Path], as_of: str | None = None) -> ImportResu
     rows_read = blank_rows = 0
     participating_sheets: list[str] = []
     for path in paths:
-        sheet = _load_sheet(path)
+        sheet = _load_sheet(path, encoding)
         status: Status = "pending" if _is_pending(sheet) else "participating"
         if status == "participating":
             participating_sheets.append(sheet.name)
-        rows_read += len(sheet.rows)
+        before = len(agreements)
+        agreements.extend(_agreements(sheet, status, max_year, stats, warn))  # streams the sheet's rows
+        rows_read += len(agreements) - before  # one agreement per row: none is dropped
         blank_rows += sheet.blank_rows
-        agreements.extend(_agreements(sheet, status, max_year, stats, warn))
     agreements = _fold_addenda(agreements, warn)
     snapshot = _check_snapshot_year(snapshot, agreements, paths, as_of, warn)
     if len(participating_sheets) > 1:

@@ -11,11 +11,13 @@ from urllib.parse import parse_qs, urlsplit
 
 import msgspec
 
+from agencyref.files import SHEET_LIMIT
 from agencyref.roster.model import AgencyType, parse_model
+from agencyref.text import is_clean, printable, safe_url, strip_unsafe, unsafe_kinds
 from agencyref.usps import _state_key
 
 SOURCE_URL = "https://www.ice.gov/identify-and-arrest/287g"
-MAX_FILE_BYTES = 50 * 1024 * 1024  # refuse bigger inputs outright
+MAX_FILE_BYTES = SHEET_LIMIT  # refuse bigger inputs outright (50 MiB; see files.py)
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024  # zip-bomb guard for workbooks
 MAX_CELLS = 2_000_000  # cells a sheet may span: its rows as wide as their last cell, merged and linked ranges
 HEADER_SCAN_ROWS = 20  # how many rows above the header we tolerate
@@ -33,13 +35,25 @@ _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u02bc": "'", "\u201c": 
 
 
 def clean_text(value: object) -> str:
-    """Cell value as tidy text: NFKC, straight quotes, whitespace collapsed."""
+    """Cell value as tidy text: NFKC, straight quotes, no controls or invisible characters, whitespace collapsed.
+
+    Removing zero-width and bidi characters here makes "Harris\u200b County" the same agency as
+    "Harris County"; ``cell_warning`` says what was removed.
+    """
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = unicodedata.normalize("NFKC", str(value)).translate(_QUOTES)
+    text = strip_unsafe(unicodedata.normalize("NFKC", str(value)).translate(_QUOTES))
     return " ".join(text.split())
+
+
+def cell_warning(value: object, column: str) -> str | None:
+    """What ``clean_text`` removes from a cell beyond whitespace, as a warning; None if nothing."""
+    if not isinstance(value, str) or is_clean(value, multiline=True):
+        return None
+    kinds = [k for k in unsafe_kinds(value, multiline=True) if k != "line breaks or tabs"]
+    return f"{column}: removed {' and '.join(kinds)} from {printable(value[:80])!r}" if kinds else None
 
 
 _PLACEHOLDERS = {"#n/a", "#na", "n/a", "na", "none", "-", "\u2014", "#ref!", "#value!", "tbd"}
@@ -223,9 +237,10 @@ def parse_link(text: object, target: object, column: str = "MOA") -> LinkResult:
     if href:
         wrapped = is_safelinks(href)
         url = unwrap_safelinks(href) if wrapped else href
-        if _URL.match(url):
+        if _URL.match(url) and safe_url(url):
             return LinkResult("link", url, wrapped, None)
-        return LinkResult("none", None, wrapped, f"{column} hyperlink {href[:120]!r} is not a web address")
+        shown_href = printable(url if wrapped else href)[:120]
+        return LinkResult("none", None, wrapped, f"{column} hyperlink {shown_href!r} is not a web address; not linked")
     if not shown or is_placeholder(shown):
         return LinkResult("none", None, False, None)
     if _PENDING_LINK.match(shown):

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import chain, islice
 from pathlib import Path
 from typing import IO, Any
 
 import msgspec
 
-from agencyref.errors import DataError, Problem
+from agencyref.errors import DataError, Problem, UsageError
 from agencyref.roster.ice287g.cells import (
     _COLUMNS,
     HEADER_SCAN_ROWS,
@@ -86,14 +87,20 @@ def report_to_dict(report: ImportReport) -> dict[str, Any]:
 # ---- reading ----------------------------------------------------------------
 
 Cell = tuple[object, str | None]  # (value, hyperlink target)
+Row = tuple[int, list[Cell]]
 
 
-class _Sheet(msgspec.Struct):
-    name: str  # file name
-    header_row: int
-    columns: dict[str, int]  # field -> 0-based column index
-    rows: list[tuple[int, list[Cell]]]  # (1-based row number, cells)
-    blank_rows: int
+class _Sheet:
+    """A sheet's header and its non-blank data rows, read as they are consumed (a CSV is streamed)."""
+
+    def __init__(
+        self, name: str, header_row: int, columns: dict[str, int], rows: Iterable[Row], blank_rows: int = 0
+    ) -> None:
+        self.name = name  # file name
+        self.header_row = header_row
+        self.columns = columns  # field -> 0-based column index
+        self.rows = rows  # (1-based row number, cells)
+        self.blank_rows = blank_rows  # blank rows skipped so far (all of them once ``rows`` is used up)
 
 
 def _fail(file: str, row: int | None, message: str) -> DataError:
@@ -248,24 +255,93 @@ def _read_xlsx_fast(path: Path) -> list[list[Cell]]:
     )
 
 
-def _read_csv(path: Path) -> list[list[Cell]]:
-    import csv
-    import io
+MAX_LINE = 1024 * 1024  # a physical line of a CSV; ICE's rows are under 1 kB
 
+
+def _read_csv(path: Path, encoding: str | None = None) -> Iterator[list[Cell]]:
+    """The CSV's rows, streamed: memory stays that of one line, whatever the file's size.
+
+    A CSV is UTF-8 (with or without a BOM) or, with ``encoding``, that encoding throughout;
+    a line that does not decode, or a UTF-8 line in a file declared otherwise, is a DataError
+    naming the line: a silent guess would turn names into mojibake.
+    """
+    import csv
+
+    lines = _csv_lines(path, encoding)
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise _fail(path.name, None, f"cannot read file: {exc.strerror or exc}") from exc
-    if b"\x00" in data[:8192]:
-        raise _fail(path.name, None, "not a CSV text file (contains NUL bytes)")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")  # Excel's "CSV" on Windows
-    try:
-        return [[(v, None) for v in row] for row in csv.reader(io.StringIO(text, newline=""))]
+        for row in csv.reader(lines):
+            yield [(v, None) for v in row]
     except csv.Error as exc:
         raise _fail(path.name, None, f"not a readable CSV file: {exc}") from exc
+
+
+def _codec(encoding: str | None) -> str:
+    import codecs
+
+    if encoding is None:
+        return "utf-8"
+    try:
+        codec = codecs.lookup(encoding).name
+    except LookupError:
+        raise UsageError(f"--encoding: unknown encoding {encoding!r}") from None
+    if "\n,STATE".encode(codec, errors="replace") != b"\n,STATE":
+        raise UsageError(f"--encoding {encoding}: only encodings that write ASCII as ASCII are supported (not UTF-16)")
+    return codec
+
+
+def _too_long(name: str, line: int) -> DataError:
+    return _fail(name, line, f"line is longer than {MAX_LINE // 1024} kB; not an ICE sheet")
+
+
+def _csv_lines(path: Path, encoding: str | None) -> Iterator[str]:
+    from agencyref import files
+
+    name = path.name
+    codec = _codec(encoding)
+    utf8 = codec in ("utf-8", "utf-8-sig")
+    pending = b""
+    number = 0
+
+    def decode(raw: bytes) -> str:
+        if number == 1:
+            if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+                raise _fail(name, 1, "UTF-16 text is not supported; save the sheet as CSV (UTF-8)")
+            if raw.startswith(b"\xef\xbb\xbf"):
+                if not utf8:
+                    raise _fail(name, 1, f"the file starts with a UTF-8 mark but --encoding {encoding} was given")
+                raw = raw[3:]
+        if b"\x00" in raw:
+            raise _fail(name, number, "not a CSV text file (contains NUL bytes)")
+        try:
+            text = raw.decode(codec)
+        except UnicodeDecodeError as exc:
+            what = "UTF-8" if utf8 and encoding is None else encoding
+            hint = "; give --encoding (e.g. cp1252) if the whole file uses another" if encoding is None else ""
+            raise _fail(
+                name, number, f"not valid {what}: byte 0x{raw[exc.start]:02x} at column {exc.start + 1}{hint}"
+            ) from None
+        if not utf8 and not raw.isascii():
+            try:
+                raw.decode("utf-8")
+            except UnicodeDecodeError:
+                pass
+            else:
+                raise _fail(name, number, f"this line is UTF-8 but the file was declared {encoding}: mixed encodings")
+        return text + "\n"
+
+    for chunk in files.iter_chunks(path, MAX_FILE_BYTES, "an ICE sheet"):
+        pending += chunk
+        *complete, pending = pending.split(b"\n")
+        for raw in complete:
+            number += 1
+            if len(raw) > MAX_LINE:
+                raise _too_long(name, number)
+            yield decode(raw)
+        if len(pending) > MAX_LINE:
+            raise _too_long(name, number + 1)
+    if pending:
+        number += 1
+        yield decode(pending)
 
 
 def _find_header(rows: Sequence[Sequence[object]]) -> tuple[int, dict[str, int]] | None:
@@ -285,28 +361,39 @@ def _blank(cells: Sequence[Cell]) -> bool:
     return all(not clean_text(v) and not link for v, link in cells)
 
 
-def _load_sheet(path: Path) -> _Sheet:
+def _load_sheet(path: Path, encoding: str | None = None) -> _Sheet:
     name = path.name
-    _check_size(path)
-    raw = _read_csv(path) if path.suffix.casefold() == ".csv" else _read_xlsx_fast(path)
-    found = _find_header([[v for v, _ in row] for row in raw])
+    raw: Iterator[list[Cell]]
+    if path.suffix.casefold() == ".csv":
+        raw = _read_csv(path, encoding)  # streamed and bounded: any kind of file will do
+    else:
+        _check_size(path)
+        raw = iter(_read_xlsx_fast(path))
+    top = list(islice(raw, HEADER_SCAN_ROWS))
+    found = _find_header([[v for v, _ in row] for row in top])
     if found is None:
-        first = next((row for row in raw if not _blank(row)), [])
+        first = next((row for row in top if not _blank(row)), [])
         seen = [clean_text(v) for v, _ in first if clean_text(v)]
         missing = ", ".join(_REQUIRED.values())
         raise _fail(name, None, f"no header row: missing column(s) {missing}; first row has {seen[:12]}")
     index, columns = found
     missing_cols = [label for key, label in _REQUIRED.items() if key not in columns]
     if missing_cols:
-        seen = [clean_text(v) for v, _ in raw[index] if clean_text(v)]
+        seen = [clean_text(v) for v, _ in top[index] if clean_text(v)]
         raise _fail(name, index + 1, f"missing column(s) {', '.join(missing_cols)}; columns found: {seen}")
-    rows: list[tuple[int, list[Cell]]] = []
-    blank = 0
-    for number, cells in enumerate(raw[index + 1 :], start=index + 2):
-        if _blank(cells):
-            blank += 1
-        else:
-            rows.append((number, cells))
-    if not rows:
+    sheet = _Sheet(name, index + 1, columns, ())
+    numbered = enumerate(chain(top[index + 1 :], raw), start=index + 2)
+
+    def data_rows() -> Iterator[Row]:
+        for number, cells in numbered:
+            if _blank(cells):
+                sheet.blank_rows += 1
+            else:
+                yield number, cells
+
+    rows = data_rows()
+    first_row = next(rows, None)  # read up to the first data row now, so an empty sheet fails early
+    if first_row is None:
         raise _fail(name, index + 1, "no data rows below the header")
-    return _Sheet(name, index + 1, columns, rows, blank)
+    sheet.rows = chain([first_row], rows)
+    return sheet
