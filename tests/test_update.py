@@ -69,6 +69,19 @@ def no_remote_network(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return guard_network(monkeypatch)
 
 
+@pytest.fixture(autouse=True)
+def fresh_history() -> Path:
+    """The user's history starts empty, so the trimmed 2025 fixture sheets are its newest lists
+    (seeded from the bundled history, anything older than 2026 would never become current)."""
+    from agencyref.roster.history.model import HISTORY_FILE, History, encode_history
+
+    path = _user_roster().with_name(HISTORY_FILE)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    empty = History(source_url="https://www.ice.gov/identify-and-arrest/287g", snapshots=[], agreements=[], skipped=[])
+    path.write_bytes(encode_history(empty))
+    return path
+
+
 @pytest.fixture
 def server() -> Iterator[Server]:
     yield from serving()
@@ -182,7 +195,11 @@ def test_an_older_list_does_not_replace_a_newer_roster(run: Runner, server: Serv
     r = run("-q", "update", "--from", _serve(server, OLD), "--json")
     assert r.code == 0, r.err
     assert r.json()["status"] == "not-newer"
-    assert {k: v for k, v in _fingerprint().items() if "update-state" not in k} == before
+    # the roster in use stays; the older list joins the history (an earlier point of the series)
+    after = _fingerprint()
+    assert {k: v for k, v in after.items() if "roster-287g" in k} == {k: v for k, v in before.items() if "roster-287g" in k}
+    history = _user_roster().with_name("history-287g.json").read_text()
+    assert OLD[0].name in history
 
 
 def test_an_override_in_use_is_named_in_the_report(
@@ -275,7 +292,7 @@ def test_folder_order_follows_the_importers_dates_not_mistyped_names(
     assert decode_roster(old_roster.read_bytes(), "x").as_of == expected[-1]
 
 
-def test_an_empty_pending_sheet_is_left_out_with_a_note(
+def test_an_empty_pending_sheet_is_an_empty_pending_list(
     run: Runner, server: Server, old_roster: Path, tmp_path: Path
 ) -> None:
     import openpyxl
@@ -287,8 +304,11 @@ def test_an_empty_pending_sheet_is_left_out_with_a_note(
     url = _serve(server, [NEW[0], empty])
     r = run("-q", "update", "--from", url, "--json")
     assert r.code == 0, r.err
-    assert any("no rows" in n for n in r.json()["notes"])
-    assert old_roster.read_bytes() == encode_roster(_imported(NEW[:1]))
+    # ICE publishes a pending sheet with a header and no rows when nothing is pending: nothing is pending
+    roster = decode_roster(old_roster.read_bytes(), "x")
+    assert roster.as_of == _imported(NEW[:1]).as_of
+    assert [a for a in roster.agreements if a.status == "pending"] == []
+    assert [a for a in roster.agreements if a.status == "participating"] == _imported(NEW[:1]).agreements
 
 
 def test_a_bad_sheet_anywhere_in_a_folder_replaces_nothing(run: Runner, old_roster: Path, tmp_path: Path) -> None:
@@ -308,11 +328,16 @@ def test_one_sheet_by_url_or_path(run: Runner, server: Server, old_roster: Path,
     r = run("-q", "update", "--from", server.url(DOCLIB + NEW[0].name), "--json")
     assert r.code == 0, r.err
     assert r.json()["snapshots"][0]["source_files"] == [NEW[0].name]
-    assert old_roster.read_bytes() == encode_roster(_imported(NEW[:1]))
+    # a participating sheet alone: ICE's new participating list, and the pending list in use kept
+    roster = decode_roster(old_roster.read_bytes(), "x")
+    kept = [a for a in _imported(OLD).agreements if a.status == "pending"]
+    assert [a for a in roster.agreements if a.status == "participating"] == _imported(NEW[:1]).agreements
+    assert [a for a in roster.agreements if a.status == "pending"] == kept
     write_roster_atomic(_imported(OLD), old_roster)
     r = run("-q", "update", "--from", str(NEW[0]), "--json")
     assert r.code == 0 and r.json()["status"] == "updated", r.err
-    assert old_roster.read_bytes() == encode_roster(_imported(NEW[:1]))
+    roster = decode_roster(old_roster.read_bytes(), "x")
+    assert [a for a in roster.agreements if a.status == "participating"] == _imported(NEW[:1]).agreements
     undated = tmp_path / "participating.xlsx"
     shutil.copy(NEW[0], undated)
     r = run("-q", "update", "--from", str(undated))

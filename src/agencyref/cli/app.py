@@ -159,7 +159,7 @@ def _freshness(roster: Any) -> None:
     if age is not None and age > limit:
         note(
             f"Note: the 287(g) list in use is ICE's of {roster.as_of} ({age} days old). ICE publishes the current one at "
-            f"{roster.compiled.source_url}; load it with `agencyref import-287g FILE`."
+            f"{roster.compiled.source_url}; `agencyref update` brings it in (or `agencyref import-287g FILE`)."
         )
 
 

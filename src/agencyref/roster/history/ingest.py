@@ -59,7 +59,15 @@ def _replay(history: History) -> list[ReadSheet]:
     return out
 
 
-def ingest(paths: Sequence[Path], as_of: str | None = None, data_dir: Path | None = None) -> IngestReport:
+def ingest(
+    paths: Sequence[Path],
+    as_of: str | None = None,
+    data_dir: Path | None = None,
+    in_use_as_of: str | None = None,
+    write_roster: bool = True,
+) -> IngestReport:
+    """Add the sheets' snapshot to the user's history; make it the user's roster when it is the newest list
+    in the history and not older than ``in_use_as_of`` (the roster in use now, when known)."""
     from agencyref.files import read_bytes
     from agencyref.paths import ROSTER_FILE, bundled, user_data_dir
     from agencyref.roster.history.changes import changes
@@ -122,14 +130,21 @@ def ingest(paths: Sequence[Path], as_of: str | None = None, data_dir: Path | Non
                     kind: sum(1 for c in found if c.kind == kind) for kind in ("added", "ended", "changed")
                 }
         newest = max((s.date for s in history.snapshots if s.list == "participating"), default="")
-        part_new = [r for r in new if r.kind == "participating" and r.sheet.date and r.sheet.date.isoformat() >= newest]
-        if part_new:
+        floor = max(newest, in_use_as_of or "")
+        part_new = [r for r in new if r.kind == "participating" and r.sheet.date and r.sheet.date.isoformat() >= floor]
+        if part_new and write_roster:
             roster_written, kept = _write_roster(paths, part_new[0].sheet.date.isoformat(), folder / ROSTER_FILE, new)  # type: ignore[union-attr]
     return IngestReport(added, duplicates, notes, roster_written, kept, str(target), counts)
 
 
 def _write_roster(paths: Sequence[Path], day: str, target: Path, new: list[ReadSheet]) -> tuple[str, int | None]:
     """The user's current roster: these sheets; a participating sheet alone keeps the pending list in use."""
+    kinds = {r.kind for r in new}
+    return roster_from_sheets(paths, day, target, keep_pending="pending" not in kinds)
+
+
+def roster_from_sheets(paths: Sequence[Path], day: str, target: Path, keep_pending: bool) -> tuple[str, int | None]:
+    """Write the roster of these sheets to ``target``; with ``keep_pending``, the pending list in use stays."""
     from agencyref.roster.file import write_roster_atomic
     from agencyref.roster.ice287g import import_sheets
     from agencyref.roster.store import open_roster
@@ -137,7 +152,7 @@ def _write_roster(paths: Sequence[Path], day: str, target: Path, new: list[ReadS
     result = import_sheets(list(paths), as_of=day)
     roster = result.roster
     kept = None
-    if not any(r.kind == "pending" for r in new):
+    if keep_pending:
         try:
             pending = [a for a in open_roster().roster.agreements if a.status == "pending"]
         except Exception:  # no usable roster in use: nothing to keep

@@ -25,7 +25,15 @@ from agencyref.roster.ice287g.cells import (
     parse_link,
     parse_signed,
 )
-from agencyref.roster.ice287g.sheets import Cell, ImportReport, ImportResult, ImportWarning, _load_sheet, _Sheet
+from agencyref.roster.ice287g.sheets import (
+    Cell,
+    ImportReport,
+    ImportResult,
+    ImportWarning,
+    _load_sheet,
+    _Sheet,
+    is_pending_sheet,
+)
 from agencyref.roster.model import Agreement, Roster
 from agencyref.usps import state_code
 
@@ -58,14 +66,6 @@ def _snapshot_date(paths: Sequence[Path], as_of: str | None) -> dt.date:
             [Problem(names, None, "", "cannot tell the snapshot date from the file name(s); give --as-of YYYY-MM-DD")]
         )
     return max(dates)
-
-
-def _is_pending(sheet: _Sheet) -> bool:
-    if sheet.name.casefold().startswith("pending"):
-        return True
-    if sheet.name.casefold().startswith("participating"):
-        return False
-    return "signed" not in sheet.columns and "moa" not in sheet.columns
 
 
 class _Stats:
@@ -201,7 +201,7 @@ def import_sheets(paths: Sequence[Path], as_of: str | None = None, encoding: str
     participating_sheets: list[str] = []
     for path in paths:
         sheet = _load_sheet(path, encoding)
-        status: Status = "pending" if _is_pending(sheet) else "participating"
+        status: Status = "pending" if is_pending_sheet(sheet) else "participating"
         if status == "participating":
             participating_sheets.append(sheet.name)
         before = len(agreements)

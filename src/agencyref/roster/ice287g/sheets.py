@@ -361,6 +361,15 @@ def _blank(cells: Sequence[Cell]) -> bool:
     return all(not clean_text(v) and not link for v, link in cells)
 
 
+def is_pending_sheet(sheet: _Sheet) -> bool:
+    """A pending-requests sheet: so named, or without the participating sheet's SIGNED and MOA columns."""
+    if sheet.name.casefold().startswith("pending"):
+        return True
+    if sheet.name.casefold().startswith("participating"):
+        return False
+    return "signed" not in sheet.columns and "moa" not in sheet.columns
+
+
 def _load_sheet(path: Path, encoding: str | None = None) -> _Sheet:
     name = path.name
     raw: Iterator[list[Cell]]
@@ -394,6 +403,9 @@ def _load_sheet(path: Path, encoding: str | None = None) -> _Sheet:
     rows = data_rows()
     first_row = next(rows, None)  # read up to the first data row now, so an empty sheet fails early
     if first_row is None:
-        raise _fail(name, index + 1, "no data rows below the header")
+        if not is_pending_sheet(sheet):  # ICE publishes an empty pending list when nothing is pending
+            raise _fail(name, index + 1, "no data rows below the header")
+        sheet.rows = iter(())
+        return sheet
     sheet.rows = chain([first_row], rows)
     return sheet
