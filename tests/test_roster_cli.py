@@ -133,3 +133,16 @@ def test_import_json_report_and_dry_run(run: Runner, tmp_path: Path) -> None:
     doc = run("-q", "import-287g", str(sheet), "--output", str(out), "--dry-run", "--json").json()
     assert doc["report"]["agreements_written"] == 832 and doc["written_to"] is None and not out.exists()
     assert {w["row"] for w in doc["report"]["warnings"]} >= {639, 775, 785}
+
+
+def test_an_older_user_roster_does_not_outrank_a_newer_bundled_one(run: Runner) -> None:
+    # After an upgrade, your import of an older list no longer hides the newer list shipped with the tool.
+    import os
+
+    user = Path(os.environ["XDG_DATA_HOME"]) / "agencyref" / "roster-287g.json"
+    user.parent.mkdir(parents=True, exist_ok=True)
+    user.write_bytes(OLD_ROSTER.read_bytes())
+    r = run("jurisdiction", "TX", "--json")
+    assert r.code == 0 and "older than the one shipped" in r.err and ROSTER["as_of"] in r.err  # said, not silent
+    assert r.json()["roster"]["as_of"] != ROSTER["as_of"]  # your choice stays in use
+    assert "older than the one shipped" not in run("-q", "jurisdiction", "TX").err

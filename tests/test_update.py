@@ -197,7 +197,9 @@ def test_an_older_list_does_not_replace_a_newer_roster(run: Runner, server: Serv
     assert r.json()["status"] == "not-newer"
     # the roster in use stays; the older list joins the history (an earlier point of the series)
     after = _fingerprint()
-    assert {k: v for k, v in after.items() if "roster-287g" in k} == {k: v for k, v in before.items() if "roster-287g" in k}
+    assert {k: v for k, v in after.items() if "roster-287g" in k} == {
+        k: v for k, v in before.items() if "roster-287g" in k
+    }
     history = _user_roster().with_name("history-287g.json").read_text()
     assert OLD[0].name in history
 

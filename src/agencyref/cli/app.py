@@ -155,6 +155,14 @@ def _freshness(roster: Any) -> None:
     """One stderr line when the 287(g) roster in use is older than AGENCYREF_STALE_DAYS."""
     setting = os.environ.get("AGENCYREF_STALE_DAYS", "")
     limit = int(setting) if setting.isdigit() else STALE_DAYS
+    from agencyref.roster.store import newer_bundled
+
+    newer = newer_bundled(roster.path, roster.origin)
+    if newer:
+        note(
+            f"Note: your own 287(g) list ({roster.path}, ICE's of {roster.as_of}) is older than the one shipped with "
+            f"this version (ICE's of {newer}); `agencyref update` brings in the current one, or delete yours to use it."
+        )
     age = roster.age_days()
     if age is not None and age > limit:
         note(

@@ -12,7 +12,7 @@ import msgspec
 
 from agencyref.cache import cached
 from agencyref.errors import DataError
-from agencyref.files import read_bytes
+from agencyref.files import KNOWLEDGE_LIMIT, read_bytes
 from agencyref.knowledge import model as m
 from agencyref.knowledge.names import Entry, NameIndex
 from agencyref.paths import KNOWLEDGE_FILE, bundled
@@ -158,7 +158,7 @@ def load_knowledge(override: str | None = None) -> Knowledge:
         "kb",
         path,
         CompiledKnowledge,
-        lambda: read_bytes(path),
+        lambda: read_bytes(path, KNOWLEDGE_LIMIT, "a knowledge file"),
         lambda data: compile_knowledge(parse_knowledge(data, str(path))),
     )
     return Knowledge(compiled, path)

@@ -6,6 +6,7 @@ cost of a call stays flat as the roster grows.
 """
 
 import os
+import re
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
 import msgspec
 
 from agencyref.cache import cached
-from agencyref.files import read_bytes
+from agencyref.files import ROSTER_LIMIT, read_bytes
 from agencyref.knowledge.model import Source
 from agencyref.paths import ROSTER_FILE, bundled, user_data_dir
 from agencyref.roster.model import Agreement, Roster, Summary
@@ -195,7 +196,9 @@ def open_roster(override: str | None = None) -> OpenRoster:
     def build(data: bytes) -> CompiledRoster:
         return compile_roster(data, str(path))
 
-    return OpenRoster(cached("roster", path, CompiledRoster, lambda: read_bytes(path), build), path, origin)
+    return OpenRoster(
+        cached("roster", path, CompiledRoster, lambda: read_bytes(path, ROSTER_LIMIT, "a roster"), build), path, origin
+    )
 
 
 def roster_summary(override: str | None = None) -> dict[str, Any]:
@@ -219,6 +222,32 @@ def roster_path(override: str | None = None) -> tuple[Path, str]:
         return Path(chosen), "override"
     folder = user_data_dir()
     user = folder / ROSTER_FILE if folder else None
+    shipped = bundled(ROSTER_FILE)
     if user is not None and user.is_file():
         return user, "user"
-    return bundled(ROSTER_FILE), "bundled"
+    return shipped, "bundled"
+
+
+def newer_bundled(path: Path, origin: str) -> str | None:
+    """The bundled list's date when it is newer than the user's own roster in use (after an upgrade).
+
+    The user's import stays in use (it is their choice), but the CLI says so rather than keep a
+    newer list out of sight.
+    """
+    if origin != "user":
+        return None
+    mine, theirs = _as_of_peek(path), _as_of_peek(bundled(ROSTER_FILE))
+    return theirs if mine and theirs and mine < theirs else None
+
+
+_AS_OF = re.compile(rb'"as_of"\s*:\s*"(\d{4}-\d{2}-\d{2})"')
+
+
+def _as_of_peek(path: Path) -> str:
+    """A roster file's as-of date, read from its first bytes (the field comes second in the file)."""
+    try:
+        with open(path, "rb") as fh:
+            found = _AS_OF.search(fh.read(512))
+    except OSError:
+        return ""
+    return found.group(1).decode() if found else ""

@@ -16,7 +16,7 @@ from pathlib import Path
 import msgspec
 
 from agencyref.cache import cached
-from agencyref.files import read_bytes
+from agencyref.files import ROSTER_LIMIT, read_bytes
 from agencyref.paths import bundled, user_data_dir
 from agencyref.roster.history.model import HISTORY_FILE, History, Listing, Skipped, Snapshot, agency_key
 
@@ -173,7 +173,11 @@ def open_history(override: str | None = None) -> OpenHistory:
     def build(data: bytes) -> CompiledHistory:
         return compile_history(decode_history(data, str(path)))
 
-    return OpenHistory(cached("history", path, CompiledHistory, lambda: read_bytes(path), build), path, origin)
+    return OpenHistory(
+        cached("history", path, CompiledHistory, lambda: read_bytes(path, ROSTER_LIMIT, "a 287(g) history"), build),
+        path,
+        origin,
+    )
 
 
 def _present(ranges: Sequence[tuple[int, int]], index: int) -> bool:
