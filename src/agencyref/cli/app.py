@@ -15,7 +15,7 @@ from agencyref.cli.context import CallContext, current
 from agencyref.cli.output import choose_format, emit, note
 from agencyref.errors import AgencyrefError, UsageError
 
-EPILOG_HINT = "Formats: table (default), json, yaml, csv, markdown. Exit codes: 0 ok, 1 not found, 2 usage, 3 bad data, 4 internal."
+EPILOG_HINT = "Formats: table (default), json, yaml, csv, tsv, markdown. Exit codes: 0 ok, 1 not found, 2 usage, 3 bad data, 4 internal, 141 output closed."
 
 app = typer.Typer(
     name="agencyref",
@@ -72,7 +72,7 @@ def root(
     fmt: Annotated[
         str | None,
         typer.Option(
-            "--format", "-f", metavar="FORMAT", help="table, json, yaml, csv or markdown (env AGENCYREF_FORMAT)."
+            "--format", "-f", metavar="FORMAT", help="table, json, yaml, csv, tsv or markdown (env AGENCYREF_FORMAT)."
         ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")] = False,
@@ -106,7 +106,9 @@ def store_option(call: CallContext, name: str, value: Any) -> None:
 
 FormatOpt = Annotated[
     str | None,
-    typer.Option("--format", "-f", metavar="FORMAT", help="table, json, yaml, csv or markdown (env AGENCYREF_FORMAT)."),
+    typer.Option(
+        "--format", "-f", metavar="FORMAT", help="table, json, yaml, csv, tsv or markdown (env AGENCYREF_FORMAT)."
+    ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")]
 
@@ -182,10 +184,10 @@ def _show(doc: Any, fmt: str | None, as_json: bool, k: Any, roster: Any = None) 
     chosen = chosen_format(fmt, as_json)
     call = current()
     notice = k.meta.notice
-    if chosen == "csv" and doc.csv is None:
+    if chosen in ("csv", "tsv") and doc.csv is None:
         from agencyref.present.render.csv_ import to_csv
 
-        to_csv(doc)  # raises the usage error that explains why
+        to_csv(doc, "\t" if chosen == "tsv" else ",")  # raises the usage error that explains why
     if not call.quiet:
         note(f"Note: {notice} (-q to hide)")
         if roster is not None:

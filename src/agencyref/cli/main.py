@@ -31,6 +31,7 @@ COMMAND_MODULES = {
     "history": "history",
     "changes": "history",
     "update": "update",
+    "roster": "roster",
     "info": "data",
     "schema": "data",
     "export": "data",

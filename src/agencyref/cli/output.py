@@ -93,10 +93,10 @@ def render(doc: Document, fmt: str, *, data_as_of: str = "", notice: str = "", c
         from agencyref.present.render.data import to_yaml
 
         return to_yaml(doc, data_as_of, ascii_only=not is_utf8(out))
-    if fmt == "csv":
+    if fmt in ("csv", "tsv"):
         from agencyref.present.render.csv_ import to_csv
 
-        return to_csv(doc)
+        return to_csv(doc, "\t" if fmt == "tsv" else ",")
     if fmt == "markdown":
         from agencyref.present.render.markdown import to_markdown
 

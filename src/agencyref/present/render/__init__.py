@@ -2,4 +2,4 @@
 
 from __future__ import annotations
 
-FORMATS = ("table", "json", "yaml", "csv", "markdown")
+FORMATS = ("table", "json", "yaml", "csv", "tsv", "markdown")

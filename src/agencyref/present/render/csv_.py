@@ -26,11 +26,13 @@ def csv_cell(text: str) -> str:
     return cell
 
 
-def to_csv(doc: Document) -> str:
+def to_csv(doc: Document, delimiter: str = ",") -> str:
+    """CSV, or with ``delimiter="\t"`` TSV (tabs inside cells become spaces either way)."""
+    name = "tsv" if delimiter == "\t" else "csv"
     if doc.csv is None:
-        raise UsageError(f"--format csv needs a table, and this {doc.kind} result is not one; use json or yaml")
+        raise UsageError(f"--format {name} needs a table, and this {doc.kind} result is not one; use json or yaml")
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
+    writer = csv.writer(buf, lineterminator="\n", delimiter=delimiter)
     writer.writerow([csv_cell(c) for c in doc.csv.columns])
     for row in doc.csv.rows:
         writer.writerow([csv_cell(cell.text) for cell in row])
