@@ -146,3 +146,19 @@ def test_an_older_user_roster_does_not_outrank_a_newer_bundled_one(run: Runner) 
     assert r.code == 0 and "older than the one shipped" in r.err and ROSTER["as_of"] in r.err  # said, not silent
     assert r.json()["roster"]["as_of"] != ROSTER["as_of"]  # your choice stays in use
     assert "older than the one shipped" not in run("-q", "jurisdiction", "TX").err
+
+
+def test_participating_sheet_alone_keeps_the_pending_list_unless_told(run: Runner, tmp_path: Path) -> None:
+    old = json.loads(OLD_ROSTER.read_text(encoding="utf-8"))
+    pending = [a for a in old["agreements"] if a["status"] == "pending"]
+    assert pending
+    sheet = SHEETS / "participatingAgencies07182025pm.xlsx"
+    out = tmp_path / "kept.json"
+    r = run("--roster", str(OLD_ROSTER), "import-287g", str(sheet), "-o", str(out), "--json")
+    assert r.code == 0, r.err
+    doc = r.json()  # the report is on stdout with --json
+    assert doc["kind"] == "import_report" and doc["kept_pending"] == len(pending)
+    kept = [a for a in json.loads(out.read_text())["agreements"] if a["status"] == "pending"]
+    assert len(kept) == len(pending)
+    r = run("--roster", str(OLD_ROSTER), "import-287g", str(sheet), "-o", str(out), "--replace-pending")
+    assert r.code == 0 and not [a for a in json.loads(out.read_text())["agreements"] if a["status"] == "pending"]

@@ -75,11 +75,21 @@ def import_287g(
         str | None,
         typer.Option("--encoding", metavar="NAME", help="Encoding of .csv sheets (default UTF-8), e.g. cp1252."),
     ] = None,
+    replace_pending: Annotated[
+        bool,
+        typer.Option(
+            "--replace-pending",
+            help="With a participating sheet alone, drop the pending requests of the roster in use (default: keep them).",
+        ),
+    ] = False,
     force: ForceOpt = False,
     fmt: FormatOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Import ICE's 287(g) spreadsheet into the roster: report counts, warnings and what changed."""
+    """Import ICE's 287(g) spreadsheet into the roster: report counts, warnings and what changed.
+
+    The report goes to stderr, or with --json to stdout as one JSON document.
+    """
     import gc
 
     from agencyref.atomic import check_target
@@ -113,6 +123,17 @@ def import_287g(
         )
     except DataError:
         previous = None
+    kept_pending = None
+    if previous is not None and result.report.pending == 0 and not replace_pending:
+        # A participating sheet alone says nothing about pending requests: keep the ones in use.
+        import msgspec
+
+        from agencyref.roster.ice287g import agreement_sort_key
+
+        pending = [a for a in previous.agreements if a.status == "pending"]
+        kept_pending = len(pending)
+        merged = sorted([*result.roster.agreements, *pending], key=agreement_sort_key)
+        result = msgspec.structs.replace(result, roster=msgspec.structs.replace(result.roster, agreements=merged))
     diff = diff_rosters(previous, result.roster) if previous is not None else None
     history: dict[str, Any] | None = None
     if not dry_run and output is not None:
@@ -122,7 +143,7 @@ def import_287g(
 
         from agencyref.roster.history.ingest import ingest
 
-        history = msgspec.to_builtins(ingest(files, as_of=as_of, data_dir=folder))
+        history = msgspec.to_builtins(ingest(files, as_of=as_of, data_dir=folder, keep_pending=not replace_pending))
         if history["roster_written"] is None:
             target = None  # type: ignore[assignment]
             diff = None
@@ -138,6 +159,7 @@ def import_287g(
         "report": report,
         "changes": diff_to_dict(diff) if diff is not None else None,
         "previous_as_of": previous.as_of if previous is not None else None,
+        "kept_pending": kept_pending,
     }
     if chosen == "json":
         import msgspec
@@ -149,6 +171,11 @@ def import_287g(
 
     for line in report_lines(document, verbose=chosen != "json"):
         note(line)
+    if kept_pending:
+        note(
+            f"  kept {kept_pending} pending request(s) of the roster in use: the sheets hold no pending list "
+            "(--replace-pending drops them)"
+        )
     if history is not None:
         for line in _history_lines(history):
             note(line)

@@ -65,6 +65,7 @@ def ingest(
     data_dir: Path | None = None,
     in_use_as_of: str | None = None,
     write_roster: bool = True,
+    keep_pending: bool = True,
 ) -> IngestReport:
     """Add the sheets' snapshot to the user's history; make it the user's roster when it is the newest list
     in the history and not older than ``in_use_as_of`` (the roster in use now, when known)."""
@@ -132,15 +133,18 @@ def ingest(
         newest = max((s.date for s in history.snapshots if s.list == "participating"), default="")
         floor = max(newest, in_use_as_of or "")
         part_new = [r for r in new if r.kind == "participating" and r.sheet.date and r.sheet.date.isoformat() >= floor]
-        if part_new and write_roster:
-            roster_written, kept = _write_roster(paths, part_new[0].sheet.date.isoformat(), folder / ROSTER_FILE, new)  # type: ignore[union-attr]
+        first_date = part_new[0].sheet.date if part_new else None
+        if first_date is not None and write_roster:
+            roster_written, kept = _write_roster(paths, first_date.isoformat(), folder / ROSTER_FILE, new, keep_pending)
     return IngestReport(added, duplicates, notes, roster_written, kept, str(target), counts)
 
 
-def _write_roster(paths: Sequence[Path], day: str, target: Path, new: list[ReadSheet]) -> tuple[str, int | None]:
+def _write_roster(
+    paths: Sequence[Path], day: str, target: Path, new: list[ReadSheet], keep_pending: bool = True
+) -> tuple[str, int | None]:
     """The user's current roster: these sheets; a participating sheet alone keeps the pending list in use."""
     kinds = {r.kind for r in new}
-    return roster_from_sheets(paths, day, target, keep_pending="pending" not in kinds)
+    return roster_from_sheets(paths, day, target, keep_pending=keep_pending and "pending" not in kinds)
 
 
 def roster_from_sheets(paths: Sequence[Path], day: str, target: Path, keep_pending: bool) -> tuple[str, int | None]:
