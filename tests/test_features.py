@@ -193,3 +193,38 @@ def test_get_figures_say_what_they_count(run: Runner) -> None:
     single = run("get", "ice", "size.0")
     assert single.out == f">={int(ice.size[0].value)}\n" and ice.size[0].unit in single.err
     assert ice.size[0].unit not in run("-q", "get", "ice", "size.0").err
+
+
+@pytest.mark.parametrize(
+    "word",
+    [
+        "WSO",
+        "warrant service officer",
+        "TFM",
+        "JEM",
+        "I-247A",
+        "I-200",
+        "I-205",
+        "sanctuary",
+        "287g",
+        "ERO",
+        "HSI",
+        "detainer",
+    ],
+)
+def test_glossary_answers_the_words_people_type(run: Runner, word: str) -> None:
+    r = run("-q", "glossary", word, "--json")
+    assert r.code == 0, r.err
+    doc = r.json()
+    assert doc["kind"] == "term" and doc["term"]["definition"] and doc["sources"]
+
+
+def test_info_counts_copies_apart_from_official_sources(run: Runner) -> None:
+    from agencyref import load
+    from agencyref.knowledge.sourcekinds import label
+
+    coverage = run("-q", "info", "--json").json()["coverage"]
+    sources = list(load().knowledge.sources.values())
+    assert coverage["sources_copy"] == sum(1 for s in sources if s.copy_of)
+    assert coverage["official_sources"] == sum(1 for s in sources if label(s) in ("official", "court"))
+    assert sum(v for k, v in coverage.items() if k.startswith("sources_")) == coverage["sources"]

@@ -177,13 +177,13 @@ def glossary(
         return
     found = k.names.lookup(term, ["term"])
     if not found:
-        # A glossary user typing a program or agency name gets pointed at it.
-        other = k.names.lookup(term, ["program", "agency", "component", "matter"])
-        if other:
-            cmd = {"program": "program", "agency": "agency", "component": "agency", "matter": "jurisdiction --case"}[
-                other[0].kind
-            ]
-            raise NotFoundError("glossary term", term, [f"{other[0].key} (see `agencyref {cmd} {other[0].key}`)"])
+        # Words people look up that name a program, agency or case type (287g, ERO, HSI) answer too.
+        other = k.names.lookup(term, ["program", "component", "agency", "matter"])
+        if len(other) == 1 or (other and len({(e.kind, e.key) for e in other}) == 1):
+            from agencyref.present.views.reference import entity_as_term
+
+            _show(entity_as_term(k, other[0].kind, other[0].key), fmt, as_json, k)
+            return
     entry = k.names.resolve(term, ["term"], "glossary term")
     _show(term_view(k, k.terms[entry.key]), fmt, as_json, k)
 

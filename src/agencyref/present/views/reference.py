@@ -8,6 +8,7 @@ import msgspec
 
 from agencyref.knowledge import model as m
 from agencyref.knowledge.query import Hit
+from agencyref.knowledge.sourcekinds import label
 from agencyref.knowledge.store import Knowledge
 from agencyref.present.document import (
     Bullets,
@@ -47,6 +48,40 @@ def term(k: Knowledge, t: m.Term) -> Document:
     if t.see_also:
         blocks.append(Bullets([Cell(f"{k.label(r)} ({r})") for r in t.see_also], title="See also"))
     return Document("term", t.term, blocks, {"term": msgspec.to_builtins(t)}, cite.sources)
+
+
+def entity_as_term(k: Knowledge, kind: str, key: str) -> Document:
+    """A glossary answer for a word that names a program, agency, component or case type (287g, ERO, HSI):
+    its own summary, sourced, and the command that tells the rest."""
+    cite = Citations(k.sources)
+    if kind == "program":
+        p = k.programs[key]
+        name, text, ids, aliases, more = (
+            p.name,
+            p.summary.text,
+            p.summary.sources,
+            p.aliases,
+            f"agencyref program {key}",
+        )
+    elif kind == "agency":
+        a = k.agencies[key]
+        name, text, ids, aliases, more = a.name, a.mission.text, a.mission.sources, a.aliases, f"agencyref agency {key}"
+    elif kind == "component":
+        parent, c = k.components[key]
+        name, text, ids, aliases = f"{c.name} ({parent.name})", c.summary, c.sources, c.aliases
+        more = f"agencyref agency {key}"
+    else:
+        x = k.matters[key]
+        name, text, ids, aliases, more = x.name, x.note, x.sources, x.aliases, f"agencyref jurisdiction --case {key}"
+    blocks: list[Any] = [Paragraph(cite.cell(text, ids))]
+    if aliases:
+        blocks.append(Fields([("Also called", Cell(", ".join(aliases)))]))
+    blocks.append(Fields([("More", Cell(f"`{more}`"))]))
+    data = {
+        "term": {"key": key, "term": name, "aliases": aliases, "definition": text, "sources": list(ids)},
+        "see": more,
+    }
+    return Document("term", name, blocks, data, cite.sources)
 
 
 def timeline(k: Knowledge, events: list[m.Event], title: str) -> Document:
@@ -136,10 +171,17 @@ def coverage(k: Knowledge) -> dict[str, int]:
         "terms": len(list(k.terms.values())),
         "events": len(k.events),
         "sources": len(list(k.sources.values())),
-        "official_sources": sum(
-            1 for s in list(k.sources.values()) if s.kind in ("statute", "regulation", "court", "government")
-        ),
+        # official = the government's or a court's own page; a copy of one elsewhere is counted as a copy
+        "official_sources": sum(1 for s in k.sources.values() if label(s) in ("official", "court")),
+        **{f"sources_{name.split(' ')[0]}": n for name, n in _labels(k).items()},
     }
+
+
+def _labels(k: Knowledge) -> dict[str, int]:
+    from collections import Counter
+
+    counts = Counter(label(s).split(" ")[0] for s in k.sources.values())
+    return dict(sorted(counts.items()))
 
 
 def _dated_figures(k: Knowledge) -> list[tuple[str, str, str, str]]:
