@@ -85,7 +85,8 @@ def jurisdiction(
 
         _show(views.who_handles(k, case, find_matters(k, case)), fmt, as_json, k)
         return
-    from agencyref.present.views.roster import by_state_document, place_document
+    from agencyref.present.views.nationwide import by_state_document
+    from agencyref.present.views.roster import place_document
 
     if by_state:
         roster = _require_roster()

@@ -127,7 +127,7 @@ def _program_document(k: Any, p: Any, model: str | None, opened: Any) -> Any:
 def _program_287g_blocks(k: Any, opened: Any, model_key: str | None, cite: Any) -> tuple[list[Any], dict[str, Any]]:
     """ICE's list in use, and (for the whole program) ICE's own series through time beside it."""
     from agencyref.present.views.history import program_history_blocks
-    from agencyref.present.views.roster import program_roster_blocks
+    from agencyref.present.views.nationwide import program_roster_blocks
     from agencyref.roster.history.store import open_history
 
     blocks, data = program_roster_blocks(opened, model_key, cite)

@@ -44,9 +44,9 @@ def export_markdown(k: Knowledge, opened: OpenRoster | None) -> str:
     from agencyref.present.render.markdown import md, to_markdown
     from agencyref.present.views.agencies import agency_profile
     from agencyref.present.views.jurisdiction import state_list, who_handles
+    from agencyref.present.views.nationwide import by_state_document, program_roster_blocks
     from agencyref.present.views.programs import program_profile
     from agencyref.present.views.reference import term_list, timeline
-    from agencyref.present.views.roster import by_state_document, program_roster_blocks
 
     parts = [
         f"{MARKDOWN_TITLE} {k.meta.data_as_of}",

@@ -7,7 +7,8 @@ import msgspec
 from agencyref.errors import NotFoundError, UsageError
 from agencyref.knowledge.names import Entry
 from agencyref.knowledge.store import Knowledge
-from agencyref.present.document import BarChart, Bullets, Cell, Citations, Document, Fields, Table
+from agencyref.present.document import Bullets, Cell, Citations, Document, Fields, Table
+from agencyref.present.views.listing import Listed, listed_in_state, listed_text, with_listing
 from agencyref.roster.model import Agreement, Summary
 from agencyref.roster.places.names import agency_key
 from agencyref.roster.places.store import PLACES_SOURCE_ID, AgencyPlace, Placement
@@ -16,46 +17,6 @@ from agencyref.roster.store import ROSTER_SOURCE_ID, OpenRoster
 
 MODEL_NAMES = {"jem": "Jail Enforcement Model", "tfm": "Task Force Model", "wso": "Warrant Service Officer"}
 AGREEMENT_COLUMNS = ["agency", "key", "type", "county", "population", "model", "signed", "listed", "MOA"]
-Listed = dict[str, tuple[str, str, str | None]]  # "<folded agency>|<model>" -> first, last listed, ended on
-
-
-def _listing(a: Agreement, listed: Listed | None) -> tuple[str, str, str | None] | None:
-    if not listed:
-        return None
-    from agencyref.roster.history.model import agency_key as history_key
-
-    return listed.get(f"{history_key(a.agency)}|{a.model}")
-
-
-def _listed_text(a: Agreement, listed: Listed | None) -> str:
-    """When ICE's weekly lists first and last showed the agreement (from the bundled history)."""
-    dates = _listing(a, listed)
-    if dates is None:
-        return "—"
-    first, last, ended = dates
-    return f"since {first}" if ended is None else f"{first} to {last}, gone {ended}"
-
-
-def _with_listing(agreements: list[Agreement], listed: Listed | None) -> list[dict[str, Any]]:
-    """The agreements as JSON, each with its first and last listing and the date it ended, if any."""
-    out = []
-    for a in agreements:
-        row: dict[str, Any] = msgspec.to_builtins(a)
-        dates = _listing(a, listed)
-        row["first_listed"], row["last_listed"], row["ended"] = dates if dates else (None, None, None)
-        out.append(row)
-    return out
-
-
-def listed_in_state(state: str) -> Listed:
-    """The history's listing dates for one state; empty when no history can be read."""
-    from agencyref.errors import DataError
-    from agencyref.roster.history.store import listed_in, open_history
-
-    try:
-        return listed_in(open_history(), state)
-    except DataError:
-        return {}
 
 
 def _filtered(agreements: list[Agreement], model: str | None, agency_type: str | None) -> list[Agreement]:
@@ -105,7 +66,7 @@ def _row(a: Agreement, places: Places, memo: "Memo | None" = None, listed: Liste
         Cell(population),
         Cell(a.model),
         Cell(_signed(a)),
-        Cell(_listed_text(a, listed)),
+        Cell(listed_text(a, listed)),
         Cell(_moa(a)),
     ]
     if memo is not None:
@@ -169,63 +130,6 @@ def _citations(k: Knowledge, opened: OpenRoster | None, placement: Placement | N
     if placement:
         cite.extra[PLACES_SOURCE_ID] = placement.source
     return cite
-
-
-def program_roster_blocks(
-    opened: OpenRoster | None, model: str | None, cite: Citations
-) -> tuple[list[Any], dict[str, Any]]:
-    """The participation computed from ICE's list, shown beside the sourced figures."""
-    if opened is None:
-        return [], {}
-    cite.extra[ROSTER_SOURCE_ID] = opened.source
-    total = summarize([a for a in opened.all_agreements() if a.model == model]) if model else opened.summary()
-    assert total is not None
-    ranking = opened.state_counts(model)[:10]
-    label = "nationwide" + (f", {MODEL_NAMES.get(model, model)} only" if model else "")
-    blocks: list[Any] = [_summary_block(label, total, opened, cite)]
-    blocks.append(
-        BarChart(
-            [(c.state, c.agreements, f"{c.agencies} agencies") for c in ranking],
-            title=f"Top states by agreements (ICE list as of {opened.as_of})",
-            unit="agreements",
-        )
-    )
-    data = {
-        "roster": {**_meta(opened), **_summary_dict(total), "top_states": [msgspec.to_builtins(c) for c in ranking]}
-    }
-    return blocks, data
-
-
-def by_state_document(k: Knowledge, opened: OpenRoster, model: str | None, agency_type: str | None) -> Document:
-    counts = opened.state_counts(model, agency_type)
-    cite = _citations(k, opened)
-    rows = []
-    for rank, c in enumerate(counts, 1):
-        name = k.states[c.state].name if c.state in k.states else c.state
-        rows.append(
-            [
-                Cell(str(rank)),
-                Cell(c.state),
-                Cell(name),
-                Cell(str(c.agreements)),
-                Cell(str(c.agencies)),
-                *(Cell(str(c.per_model.get(m, 0))) for m in MODELS),
-            ]
-        )
-    title = f"287(g) agreements by state (ICE list as of {opened.as_of})"
-    table = Table(["rank", "state", "name", "agreements", "agencies", *MODELS], rows, title=title)
-    chart = BarChart(
-        [(c.state, c.agreements, f"{c.agencies} agencies") for c in counts],
-        title="Agreements by state",
-        unit="agreements",
-    )
-    cite.cite([ROSTER_SOURCE_ID])
-    data = {
-        "roster": _meta(opened),
-        "filters": {"model": model, "agency_type": agency_type},
-        "states": [msgspec.to_builtins(c) for c in counts],
-    }
-    return Document("by_state", "287(g) agreements by state", [table, chart], data, cite.sources, csv=table)
 
 
 def place_document(
@@ -357,7 +261,7 @@ def _area_document(
         "statewide_agencies": [p.key for p in statewide],
         "population_policed": population_policed(part)[0],
         "state_law": _law_fields_data(k, state),
-        "agreements": _with_listing(agreements, listed),
+        "agreements": with_listing(agreements, listed),
     }
     return Document(kind, label, blocks, data, cite.sources, csv=_csv(agreements, places, listed=listed), notes=notes)
 
@@ -411,7 +315,7 @@ def _state_document(
                 _agreement_table(pending, "Pending requests", places, with_status=False, memo=memo, listed=listed)
             )
         data["roster"] = {**_meta(opened), **_summary_dict(summary)}
-        data["agreements"] = _with_listing(agreements, listed)
+        data["agreements"] = with_listing(agreements, listed)
         data["agencies"] = [_agency_dict(p) for p in placed_agencies(agreements, places)]
         data["population_policed"] = population_policed(agencies)[0]
         cite.cite([ROSTER_SOURCE_ID])
@@ -464,7 +368,7 @@ def _agency_document(k: Knowledge, opened: OpenRoster, placement: Placement, p: 
         "placement": msgspec.to_builtins(place) if place else None,
         "roster": {**_meta(opened), **_summary_dict(summary)},
         "state_law": _law_fields_data(k, p.state),
-        "agreements": _with_listing(p.agreements, listed),
+        "agreements": with_listing(p.agreements, listed),
     }
     return Document(
         "roster_agency",

@@ -99,7 +99,7 @@ def roster_export(
     k: Knowledge, opened: OpenRoster, placement: Placement, history: OpenHistory | None, state: str | None
 ) -> Document:
     """Every agreement on the list in use (or one state's), one row each."""
-    from agencyref.present.views.roster import listed_in_state
+    from agencyref.present.views.listing import listed_in_state
     from agencyref.roster.store import ROSTER_SOURCE_ID
 
     agreements = opened.in_state(state) if state else opened.all_agreements()
