@@ -173,3 +173,27 @@ def register_transliteration() -> None:
     import codecs
 
     codecs.register_error(TRANSLITERATE, _transliterate)
+
+
+# ---- comparison forms: one home for folding names before they are compared ---------------------
+
+_FOLD_APOSTROPHES = str.maketrans("", "", "'\u2019\u2018\u02bc\u02bb`")
+_FOLD_NON_WORD = r"[^0-9a-z]+"
+
+
+def fold_words(text: str) -> str:
+    """Lower-case ASCII words separated by single spaces: accents and apostrophes vanish, ``&`` is ``and``.
+
+    ``"Prince George’s County"`` → ``"prince georges county"``; ``"Hawaiʻi"`` → ``"hawaii"``.
+    """
+    if not text.isascii():
+        import unicodedata  # only for non-ASCII text: it costs start-up time
+
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    text = text.casefold().translate(_FOLD_APOSTROPHES).replace("&", " and ")
+    return " ".join(_pattern(_FOLD_NON_WORD).sub(" ", text).split())
+
+
+def squash(text: str) -> str:
+    """Letters and digits only, lower-case: ``"Task Force Model"`` → ``"taskforcemodel"``, ``"I-247A"`` → ``"i247a"``."""
+    return "".join(ch for ch in text.casefold() if ch.isalnum())

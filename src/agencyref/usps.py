@@ -1,6 +1,6 @@
 """USPS codes for the states, DC and the territories, and a tolerant name → code lookup."""
 
-import re
+from agencyref.text import fold_words
 
 MAX_TEXT = 500
 
@@ -37,11 +37,9 @@ _STATE_ALIASES: dict[str, str] = {
 }
 
 
-_NON_WORD = re.compile(r"[^\w]+")
-
-
 def _state_key(text: str) -> str:
-    return " ".join(_NON_WORD.sub(" ", text.casefold().replace(".", "")).split())
+    # "D.C." and "DC" are one key: periods go before words are folded
+    return fold_words(text.replace(".", ""))
 
 
 _STATE_LOOKUP: dict[str, str] = {}

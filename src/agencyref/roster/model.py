@@ -5,6 +5,7 @@ from typing import Literal
 import msgspec
 
 from agencyref.knowledge.model import ModelKey, PartialDate, Record
+from agencyref.text import squash
 
 AgencyType = Literal["county", "municipal", "state", "federal", "tribal", "other", "unknown"]
 
@@ -67,18 +68,14 @@ MODELS: dict[str, ModelInfo] = {
 MODEL_KEYS: tuple[ModelKey, ...] = ("jem", "tfm", "wso")
 
 
-def _fold(text: str) -> str:
-    return "".join(ch for ch in text.casefold() if ch.isalnum())
-
-
 _BY_FOLDED: dict[str, ModelKey] = {
-    _fold(word): info.key for info in MODELS.values() for word in (info.key, info.name, *info.aliases)
+    squash(word): info.key for info in MODELS.values() for word in (info.key, info.name, *info.aliases)
 }
 
 
 def parse_model(text: str) -> ModelKey | None:
     """``'Task Force Model '``, ``'tfm'``, ``'jail'`` → the model's key; anything else → None."""
-    return _BY_FOLDED.get(_fold(text))
+    return _BY_FOLDED.get(squash(text))
 
 
 def model_name(key: str) -> str:
