@@ -133,3 +133,27 @@ def test_ingest_adds_once_and_updates_roster(tmp_path: Path, monkeypatch: pytest
 def test_read_sheet_matches_rows() -> None:
     r = read_sheet(FIXTURES / "pendingAgencies08292025pm.xlsx")
     assert r.kind == "pending" and len(r.agreements) == 5
+
+
+@pytest.mark.parametrize(("since", "until"), [("2025-07-18", "2025-08-29"), ("2025-08-29", "2025-09-05")])
+def test_changes_count_like_set_arithmetic_on_the_sheets(
+    built: tuple[OpenHistory, list[str]], since: str, until: str
+) -> None:
+    # Counted independently: import each sheet, compare (state, folded agency, model) sets.
+    from agencyref.roster.ice287g import import_sheets
+
+    def agreements(day: str) -> set[tuple[str, str, str]]:
+        name = f"participatingAgencies{day[5:7]}{day[8:10]}{day[:4]}pm.xlsx"
+        roster = import_sheets([FIXTURES / name]).roster
+        return {(a.state, agency_key(a.agency), a.model) for a in roster.agreements}
+
+    h, _ = built
+    old, new = agreements(since), agreements(until)
+    result = changes(h, since=since, until=until)
+    plain = result.participating
+    assert (plain["before"], plain["after"]) == (len(old), len(new))
+    assert plain["joined"] + plain["renamed"] == len(new - old)
+    assert plain["left"] + plain["renamed"] == len(old - new)
+    for state in {s for s, _, _ in old | new}:
+        by_state = changes(h, since=since, until=until, state=state).participating
+        assert by_state["after"] == sum(1 for a in new if a[0] == state)

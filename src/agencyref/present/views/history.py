@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from agencyref.knowledge.model import Source
-from agencyref.present.document import BarChart, Cell, Citations, Document, Fields, Table
+from agencyref.present.document import BarChart, Cell, Citations, Document, Fields, Paragraph, Table
 
 if TYPE_CHECKING:
     from agencyref.knowledge.store import Knowledge
@@ -89,15 +89,26 @@ def changes_document(k: Knowledge, h: OpenHistory, result: ChangeSet) -> Documen
     ]
     counts = {kind: sum(1 for c in result.changes if c.kind == kind) for kind in ("added", "ended", "changed")}
     summary = ", ".join(f"{n} {kind}" for kind, n in counts.items())
+    plain = result.participating
+    totals = (
+        f"Participating agreements {plain['before']:,} → {plain['after']:,}: {plain['joined']:,} on the newer list only "
+        f"(new agreements, former pending requests, new models), {plain['left']:,} on the older list only"
+        + (f"; {plain['renamed']:,} listed under a new name" if plain.get("renamed") else "")
+        + "."
+    )
     return Document(
         kind="changes_287g",
         title=f"287(g) changes from ICE's list of {result.since} to {result.until}",
-        blocks=[Table(columns, rows, title=f"{result.since} → {result.until}: {summary}")],
+        blocks=[
+            Paragraph(Cell(totals, refs)),
+            Table(columns, rows, title=f"{result.since} → {result.until}: {summary}"),
+        ],
         data={
             "key": "287g",
             "since": result.since,
             "until": result.until,
             "counts": counts,
+            "participating": plain,
             "changes": [
                 {
                     "change": c.kind,

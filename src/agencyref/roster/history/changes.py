@@ -5,7 +5,7 @@ from __future__ import annotations
 import msgspec
 
 from agencyref.errors import NoResultsError
-from agencyref.roster.history.model import Listing, Version, moa_in
+from agencyref.roster.history.model import Listing, Version, agency_key, moa_in
 from agencyref.roster.history.store import OpenHistory, _present
 
 
@@ -22,6 +22,11 @@ class ChangeSet(msgspec.Struct, frozen=True):
     since: str  # date of the older snapshot
     until: str
     changes: list[Change]
+    # Plain set arithmetic on the two participating lists (identity: state + agency + model), for
+    # counts anyone can redo from the sheets: "before", "after", "joined" (on the newer list only,
+    # including former pending requests and new models), "left" (on the older list only), and
+    # "renamed" (on both, under a new name: counted once by name on each side, by names alone).
+    participating: dict[str, int] = {}
 
 
 def _version(x: Listing, index: int) -> Version:
@@ -74,9 +79,20 @@ def changes(
     q_after = history.first_index(snaps[after].date, "pending")
     out: list[Change] = []
     ended: dict[tuple[str, str], Change] = {}
+    plain = {"before": 0, "after": 0, "joined": 0, "left": 0, "renamed": 0}
     for x in history.agreements:
         if (state and x.state != state) or (model and x.model != model):
             continue
+        in0, in1 = _present(x.participating, before), _present(x.participating, after)
+        if (in0 or in1) and (
+            not agency_type or agency_type in (_version(x, before).agency_type, _version(x, after).agency_type)
+        ):
+            plain["before"] += in0
+            plain["after"] += in1
+            plain["joined"] += in1 and not in0
+            plain["left"] += in0 and not in1
+            if in0 and in1 and agency_key(_version(x, before).agency) != agency_key(_version(x, after).agency):
+                plain["renamed"] += 1
         s0, s1 = _status(x, before, q_before), _status(x, after, q_after)
         if s0 is None and s1 is None:
             continue
@@ -107,7 +123,7 @@ def changes(
             out.append(Change("changed", x.state, v1.agency, x.model, v1.agency_type, fields))
     out = _pair_model_changes(out, ended)
     out.sort(key=lambda c: (c.kind, c.state, c.agency.casefold(), c.model))
-    return ChangeSet(snaps[before].date, snaps[after].date, out)
+    return ChangeSet(snaps[before].date, snaps[after].date, out, plain)
 
 
 def _pair_model_changes(out: list[Change], ended: dict[tuple[str, str], Change]) -> list[Change]:
