@@ -117,6 +117,28 @@ def startup(runs: int) -> list[tuple[str, str, float, str]]:
                 env,
                 "import typer",
             ),
+            (
+                'jurisdiction "Pinellas County, FL" --format json',
+                [SCRIPT, "jurisdiction", "Pinellas County, FL", "--format", "json"],
+                FLOOR_TYPER,
+                env,
+                "import typer",
+            ),
+            ("history --format json", [SCRIPT, "history", "--format", "json"], FLOOR_TYPER, env, "import typer"),
+            (
+                "history TX --by model --monthly --format json",
+                [SCRIPT, "history", "TX", "--by", "model", "--monthly", "--format", "json"],
+                FLOOR_TYPER,
+                env,
+                "import typer",
+            ),
+            (
+                "changes --state TX --format json",
+                [SCRIPT, "changes", "--state", "TX", "--format", "json"],
+                FLOOR_TYPER,
+                env,
+                "import typer",
+            ),
             ("complete `agencyref compare <TAB>`", [SCRIPT], FLOOR_TYPER, complete, "import typer"),
         ]
         memory = None
@@ -186,6 +208,27 @@ def scale(runs: int) -> list[str]:
     return lines
 
 
+def history_scale(runs: int) -> list[str]:
+    """A synthetic history of 1,000 weekly lists × 3,000 agreements against the shipped history (paired)."""
+    lines = ["| call | synthetic history (1,000 lists × 3,000 agreements) | shipped history | ratio (target ≤ 2×) |"]
+    lines.append("|---|---|---|---|")
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        big = root / "history-big.json"
+        subprocess.run([PY, str(HERE / "generate_history.py"), str(big)], check=True)
+        shipped = base_env(root / "cache-shipped")
+        env = dict(base_env(root / "cache-big"), AGENCYREF_HISTORY=str(big))
+        for label, call in (
+            ("history --format json", [SCRIPT, "history", "--format", "json"]),
+            ("history TX --by model --format json", [SCRIPT, "history", "TX", "--by", "model", "--format", "json"]),
+            ("changes --state TX --format json", [SCRIPT, "changes", "--state", "TX", "--format", "json"]),
+        ):
+            r = paired_envs(call, env, call, shipped, runs)
+            flag = "ok" if r["ratio"] <= 2 else "OVER"
+            lines.append(f"| {label} | {r['call_ms']:.0f} ms | {r['floor_ms']:.0f} ms | {r['ratio']:.2f}× {flag} |")
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15, help="runs per call and per floor (default 15)")
@@ -208,6 +251,8 @@ def main() -> None:
     if args.scale:
         print()
         print("\n".join(scale(max(5, args.runs // 2))))
+        print()
+        print("\n".join(history_scale(max(5, args.runs // 2))))
 
 
 if __name__ == "__main__":
