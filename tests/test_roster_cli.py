@@ -162,3 +162,18 @@ def test_participating_sheet_alone_keeps_the_pending_list_unless_told(run: Runne
     assert len(kept) == len(pending)
     r = run("--roster", str(OLD_ROSTER), "import-287g", str(sheet), "-o", str(out), "--replace-pending")
     assert r.code == 0 and not [a for a in json.loads(out.read_text())["agreements"] if a["status"] == "pending"]
+
+
+def test_a_hand_edited_roster_is_cleaned_when_loaded(run: Runner, tmp_path: Path) -> None:
+    # Text in a roster file that did not come through the importer is cleaned the same way.
+    data = json.loads(OLD_ROSTER.read_text(encoding="utf-8"))
+    first = data["agreements"][0]
+    first["agency"] = "Evil\u202e\u200b PD \x1b]52;c;aGk=\x07"
+    first["moa_url"] = "https://www.ice.gov/x)[click](javascript:alert(1))"
+    path = tmp_path / "edited.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    doc = run("-q", "--roster", str(path), "jurisdiction", first["state"], "--json").json()
+    names = [a["agency"] for a in doc["agreements"]]
+    assert "Evil PD ]52;c;aGk=" in names or any(n.startswith("Evil") and "\x1b" not in n for n in names)
+    assert all("\u202e" not in n and "\u200b" not in n and "\x1b" not in n for n in names)
+    assert all("javascript" not in (a["moa_url"] or "") for a in doc["agreements"])

@@ -49,6 +49,28 @@ def _msgpack_array(count: int, items: bytes) -> bytes:
     return header + items
 
 
+_TEXT_FIELDS = ("state", "agency", "county", "signed_raw", "sheet")
+
+
+def _cleaned(a: Agreement) -> Agreement:
+    """A roster file edited by hand (or written by other tools) is cleaned like an imported sheet: no
+    control, bidi or zero-width characters in its text, no link that is not a plain http(s) URL."""
+    from agencyref.text import is_clean, safe_url, strip_unsafe
+
+    changes: dict[str, Any] = {
+        name: strip_unsafe(value)
+        for name in _TEXT_FIELDS
+        if isinstance(value := getattr(a, name), str) and not is_clean(value)
+    }
+    for name in ("moa_url", "addendum_url"):
+        url = getattr(a, name)
+        if url is not None and safe_url(url) != url:
+            changes[name] = None  # not a plain link: dropped rather than shown or linked
+            if name == "moa_url":
+                changes["moa_status"] = "none"
+    return msgspec.structs.replace(a, **changes) if changes else a
+
+
 def compile_roster(data: bytes, file: str) -> CompiledRoster:
     """Validate a roster file a chunk at a time and split it by state, with counts and name lists.
 
@@ -65,7 +87,8 @@ def compile_roster(data: bytes, file: str) -> CompiledRoster:
     builders: dict[str, SummaryBuilder] = {}
     counties: dict[tuple[str, str], str] = {}
     for chunk in chunks:
-        for a in chunk:
+        for raw in chunk:
+            a = _cleaned(raw)
             builder = builders.get(a.state)
             if builder is None:
                 builder = builders[a.state] = SummaryBuilder()
