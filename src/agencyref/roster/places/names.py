@@ -169,17 +169,18 @@ def strip_state(state: str, toks: tuple[str, ...]) -> tuple[str, ...]:
 
 
 _FILLER = frozenset({"department", "division", "office"})
-_NAME_PARTS = re.compile(r"\s*(?:,|/|\s-\s*|-\s+)\s*")
-_JOINED = re.compile(r"(?<=[a-z])-(?=[A-Z])")  # "Public Safety-Crime Information Center"
-_BOARD = re.compile(r"^(?:District )?Board of Trustees of (?:the )?(.+)$|^(.+?) (?:District )?Board of Trustees$", re.I)
+# Patterns as text: ``re`` compiles them on first use (this module is imported at start-up; these are not).
+_NAME_PARTS = r"\s*(?:,|/|\s-\s*|-\s+)\s*"
+_JOINED = r"(?<=[a-z])-(?=[A-Z])"  # "Public Safety-Crime Information Center"
+_BOARD = r"(?i)^(?:District )?Board of Trustees of (?:the )?(.+)$|^(.+?) (?:District )?Board of Trustees$"
 
 
 def name_parts(name: str) -> list[str]:
     """A department and the divisions ICE names after it: ``"Texas Department of Public Safety - Texas
     Highway Patrol"``, ``"… Public Safety-Crime Information Center"``, ``"…, Division of Highway Patrol"``."""
     out = []
-    for part in _NAME_PARTS.split(name):
-        left, _, right = part.partition("-") if _JOINED.search(part) else (part, "", "")
+    for part in re.split(_NAME_PARTS, name):
+        left, _, right = part.partition("-") if re.search(_JOINED, part) else (part, "", "")
         # A hyphen joins a division only after a department's several words ("Sarasota-Manatee" stays one).
         out += [left, right] if right and len(left.split()) >= 3 else [part]
     return [p for p in out if p]
@@ -187,7 +188,7 @@ def name_parts(name: str) -> list[str]:
 
 def college_of_board(name: str) -> str:
     """``"District Board of Trustees of Pensacola State College"`` → ``"Pensacola State College"``."""
-    found = _BOARD.match(name.strip())
+    found = re.match(_BOARD, name.strip())
     return (found[1] or found[2]) if found else ""
 
 
