@@ -19,7 +19,7 @@ import msgspec
 from agencyref.atomic import write_text_atomic
 from agencyref.roster.model import Agreement
 from agencyref.roster.places.lee import LeeAgency, read_lee
-from agencyref.roster.places.match import LeeIndex, Match, lee_role
+from agencyref.roster.places.match import NOT_LISTED, LeeIndex, Match, lee_role
 from agencyref.roster.places.names import agency_key, county_core, county_label, title_case
 from agencyref.roster.places.store import SCHEMA_VERSION, AgencyPlace, StatePlaces
 from agencyref.usps import STATE_NAMES
@@ -111,10 +111,13 @@ def build(agreements: Iterable[Agreement], lee: list[LeeAgency]) -> Built:
     for a in agreements:
         first.setdefault(agency_key(a.state, a.agency), a)
     places: dict[str, dict[str, AgencyPlace]] = {}
+    not_listed: dict[str, int] = {}  # kind of body the FBI's table does not list -> agencies
     for key in sorted(first):
         a = first[key]
         m = index.match(a.state, a.agency, a.agency_type, a.county)
         places.setdefault(a.state, {})[key] = place(a, m, labels.get(a.state, {}))
+        if m.kind:
+            not_listed[m.kind] = not_listed.get(m.kind, 0) + 1
     everyone = [p for by_key in places.values() for p in by_key.values()]
     matched = sum(p.matched for p in everyone)
     located = sum(bool(p.counties) or p.statewide for p in everyone)
@@ -123,6 +126,10 @@ def build(agreements: Iterable[Agreement], lee: list[LeeAgency]) -> Built:
         "agencies": len(everyone),
         "matched": matched,
         "placed": located,
+        # Agencies of a kind the FBI's table lists nowhere in their state (National Guards, constables in
+        # Pennsylvania, jails …): the match rate over the rest says how well the names were matched.
+        "not_listed": sum(not_listed.values()),
+        "not_listed_kinds": dict(sorted(not_listed.items(), key=lambda kv: (-kv[1], kv[0]))),
         "lee_rows": len(lee),
         "lee_years": f"{years[0]}-{years[-1]}" if years else "",
         "lee_latest_year": years[-1] if years else None,
@@ -158,15 +165,27 @@ def encode(built: Built, built_from: dict[str, Any]) -> bytes:
 def report(built: Built) -> str:
     s = built.summary
     n = s["agencies"] or 1
+    missed, absent = s["agencies"] - s["matched"], s["not_listed"]
+    could = s["agencies"] - absent
+    kinds = ", ".join(f"{k} {v}" for k, v in s["not_listed_kinds"].items())
     lines = [
         f"{s['matched']} of {s['agencies']} agencies matched to an FBI LEE record ({100 * s['matched'] / n:.1f}%); "
         f"{s['placed']} placed in a county or statewide ({100 * s['placed'] / n:.1f}%).",
-        f"Unmatched ({len(built.unmatched)}; these keep ICE's county):",
+        f"Of the {missed} not matched, {absent} are bodies the FBI table does not list in their state"
+        + (f" ({kinds})" if kinds else "")
+        + f"; of the {could} agencies that could be in it, {s['matched']} matched ({100 * s['matched'] / (could or 1):.1f}%).",
     ]
-    for p in built.unmatched:
-        where = ", ".join(p.counties) or ("statewide" if p.statewide else "no county")
-        lines.append(f"  {p.state}  {p.name}  [{where}]  — {p.unmatched}")
+    listed = [p for p in built.unmatched if not p.unmatched.startswith(NOT_LISTED)]
+    lines.append(f"Unmatched ({len(listed)}; these keep ICE's county):")
+    lines += [_line(p) for p in listed]
+    lines.append(f"Not FBI-reporting agencies ({absent}; these keep ICE's county):")
+    lines += [_line(p) for p in built.unmatched if p.unmatched.startswith(NOT_LISTED)]
     return "\n".join(lines)
+
+
+def _line(p: AgencyPlace) -> str:
+    where = ", ".join(p.counties) or ("statewide" if p.statewide else "no county")
+    return f"  {p.state}  {p.name}  [{where}]  — {p.unmatched}"
 
 
 def main(argv: list[str] | None = None) -> int:
