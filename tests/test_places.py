@@ -408,3 +408,31 @@ def test_a_damaged_placement_file_is_a_data_error(tmp_path: Path) -> None:
         load_placement(bad)
     with pytest.raises(DataError):
         load_placement(tmp_path / "none.json")
+
+
+def test_county_record_goes_to_the_county_police_when_ice_lists_both(tmp_path: Path) -> None:
+    # In Nassau County, NY the FBI's county record (2,591 officers) is the county police department's.
+    from agencyref.roster.model import Agreement
+    from agencyref.roster.places.build import build
+    from agencyref.roster.places.lee import read_lee
+
+    lee_csv = tmp_path / "lee.csv"
+    lee_csv.write_text(
+        "ori,data_year,pub_agency_name,state_abbr,county_name,agency_type_name,population,officer_ct,civilian_ct,"
+        "total_pe_ct,pe_ct_per_1000\nNY0290000,2025,Nassau,NY,NASSAU,County,1091921,2591,835,3426,3.14\n",
+        encoding="utf-8",
+    )
+
+    def agreement(name: str) -> Agreement:
+        return Agreement(
+            state="NY", agency=name, agency_type="county", county="Nassau County", model="tfm", status="participating"
+        )
+
+    alone = build([agreement("Nassau County Sheriff's Office")], read_lee(lee_csv))
+    assert alone.places["NY"]["ny/nassau-county-sheriffs-office"].ori == "NY0290000"  # nothing else to give it to
+    both = build(
+        [agreement("Nassau County Sheriff's Office"), agreement("Nassau County Police Department")], read_lee(lee_csv)
+    )
+    assert both.places["NY"]["ny/nassau-county-police-department"].ori == "NY0290000"
+    sheriff = both.places["NY"]["ny/nassau-county-sheriffs-office"]
+    assert not sheriff.ori and "county police" in sheriff.unmatched

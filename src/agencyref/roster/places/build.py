@@ -20,7 +20,7 @@ from agencyref.atomic import write_text_atomic
 from agencyref.roster.model import Agreement
 from agencyref.roster.places.lee import LeeAgency, read_lee
 from agencyref.roster.places.match import NOT_LISTED, LeeIndex, Match, lee_role
-from agencyref.roster.places.names import agency_key, county_core, county_label, title_case
+from agencyref.roster.places.names import agency_key, county_core, county_label, fold, title_case
 from agencyref.roster.places.store import SCHEMA_VERSION, AgencyPlace, StatePlaces
 from agencyref.usps import STATE_NAMES
 
@@ -104,6 +104,27 @@ def _total(values: Iterable[int | None]) -> int | None:
     return sum(known) if known else None
 
 
+def _county_police_first(first: dict[str, Agreement], matches: dict[str, Match]) -> None:
+    """Where a county has its own police department (Nassau, Suffolk, …), the FBI's county record is that
+    department's, not the sheriff's: when ICE lists both, the record goes to the county police."""
+    for key, m in list(matches.items()):
+        a = first[key]
+        words = fold(a.agency).split()
+        sheriff = any(w.startswith("sheriff") for w in words)
+        if not (m.found and m.lee[0].type == "County" and sheriff and "county" in words):
+            continue
+        core = " ".join(words[: words.index("county")])
+        police = agency_key(a.state, f"{core} County Police Department")
+        if police in first and police != key and not matches[police].found:
+            matches[police] = Match(
+                m.lee, how="the FBI's county record is the county police department's (ICE lists both)"
+            )
+            matches[key] = Match(
+                reason="the FBI's record for the county is its county police department, also on ICE's list; "
+                "the sheriff's office is not listed on its own"
+            )
+
+
 def build(agreements: Iterable[Agreement], lee: list[LeeAgency]) -> Built:
     index = LeeIndex(lee)
     labels = county_labels(lee)
@@ -112,9 +133,13 @@ def build(agreements: Iterable[Agreement], lee: list[LeeAgency]) -> Built:
         first.setdefault(agency_key(a.state, a.agency), a)
     places: dict[str, dict[str, AgencyPlace]] = {}
     not_listed: dict[str, int] = {}  # kind of body the FBI's table does not list -> agencies
-    for key in sorted(first):
+    matches = {
+        key: index.match(first[key].state, first[key].agency, first[key].agency_type, first[key].county)
+        for key in sorted(first)
+    }
+    _county_police_first(first, matches)
+    for key, m in matches.items():
         a = first[key]
-        m = index.match(a.state, a.agency, a.agency_type, a.county)
         places.setdefault(a.state, {})[key] = place(a, m, labels.get(a.state, {}))
         if m.kind:
             not_listed[m.kind] = not_listed.get(m.kind, 0) + 1
