@@ -107,13 +107,12 @@ class Placement:
 
 
 def load_placement(path: Path | None = None) -> Placement:
+    from agencyref.files import ROSTER_LIMIT, read_bytes
+
     path = path or bundled(PLACES_FILE)
+    raw = read_bytes(path, ROSTER_LIMIT, "a placement file")  # bounded; DataError when unreadable
     try:
-        data = msgspec.json.decode(path.read_bytes(), type=PlacesFile)
-    except OSError as exc:
-        raise DataError(
-            [Problem(str(path), None, "", f"cannot read the placement file: {exc.strerror or exc}")]
-        ) from exc
+        data = msgspec.json.decode(raw, type=PlacesFile)
     except msgspec.ValidationError as exc:
         raise DataError([Problem(str(path), None, "", f"not a placement file: {exc}")]) from exc
     except msgspec.DecodeError as exc:
