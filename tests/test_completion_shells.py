@@ -110,3 +110,19 @@ def test_fish_script_is_fishs_and_completes_values(shell_env: dict[str, str], tm
     assert sorted(_fish("agencyref --format ", shell_env, tmp_path)) == sorted(FORMATS)
     assert _fish("agencyref --format j", shell_env, tmp_path) == ["json"]  # not json-notes.txt
     assert sorted(_fish("agencyref program 287g --model ", shell_env, tmp_path)) == ["jem", "tfm", "wso"]
+
+
+@pytest.mark.parametrize(
+    ("shell", "where"),
+    [("fish", ".config/fish/completions/agencyref.fish"), ("bash", ".bash_completions/agencyref.sh")],
+)
+def test_install_completion_installs_the_named_shells_script(
+    shell_env: dict[str, str], tmp_path: Path, shell: str, where: str
+) -> None:
+    home = tmp_path / "home"
+    env = dict(shell_env, HOME=str(home), SHELL="/bin/sh")
+    r = subprocess.run(
+        ["agencyref", "--install-completion", shell], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert r.returncode == 0 and f"{shell} completion installed in" in r.stdout, r.stderr
+    assert (home / where).read_text(encoding="utf-8").strip() == _script(shell, shell_env).strip()

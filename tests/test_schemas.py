@@ -259,3 +259,8 @@ def test_schema_version_is_the_contracts() -> None:
 
     schema = json.loads(result_schema("comparison"))
     assert schema["$defs"]["Comparison"]["properties"]["schema_version"] == {"enum": [SCHEMA_VERSION]}
+
+
+def test_the_schemas_readme_names_every_kind() -> None:
+    text = (SCHEMAS / "README.md").read_text(encoding="utf-8")
+    assert [kind for kind in result_kinds() if f"`{kind}`" not in text] == []
