@@ -6,6 +6,7 @@ stdout/stderr, and decides exit codes.
 
 import os
 import sys
+from collections.abc import Iterable
 from typing import Annotated, Any
 
 import typer
@@ -17,7 +18,149 @@ from agencyref.errors import AgencyrefError, UsageError
 
 EPILOG_HINT = "Formats: table (default), json, yaml, csv, tsv, markdown. Exit codes: 0 ok, 1 not found, 2 usage, 3 bad data, 4 internal, 141 output closed."
 
+# ---- completion -------------------------------------------------------------------
+#
+# Every TAB runs agencyref, so completers import little and read only what they offer.
+# Values are completed by the option's click type (``click_type=``): a string type, so the
+# value is read exactly as before, whose ``shell_complete`` matches what was typed ignoring
+# case. (Typer's ``autocompletion`` keeps only values that start with the typed text
+# case-sensitively, which would drop "Florida" for `flo` and "Pinellas County, FL" for `pinel`.)
+
+
+def _click_module(name: str) -> Any:
+    """A module of click: vendored inside typer since 0.28, a dependency before."""
+    from importlib import import_module
+
+    try:
+        return import_module(f"typer._click.{name}")
+    except ImportError:
+        return import_module(f"click.{name}")
+
+
+def completing(values: Any) -> Any:
+    """A click type that reads text as ``str`` does and completes it with ``values(ctx, incomplete) -> list[str]``."""
+
+    def shell_complete(self: Any, ctx: Any, param: Any, incomplete: str) -> list[Any]:
+        item = _click_module("shell_completion").CompletionItem
+        return [item(value) for value in values(ctx, incomplete)]
+
+    base = _click_module("types").StringParamType
+    return type("Completing", (base,), {"shell_complete": shell_complete})()
+
+
+def _matching(values: Iterable[str], incomplete: str, *, or_all: bool = True) -> list[str]:
+    """The values that start with what was typed, ignoring case; with none, all of them (``or_all``),
+    so that a closed set of words is listed rather than the shell falling back to file names."""
+    values = list(values)
+    low = incomplete.casefold()
+    found = [v for v in values if v.casefold().startswith(low)]
+    return found if found or not or_all else values
+
+
+def complete_words(*values: str) -> Any:
+    """The type of an option that takes one of a fixed set of words."""
+    return completing(lambda ctx, incomplete: _matching(values, incomplete))
+
+
+def _formats(ctx: Any, incomplete: str) -> list[str]:
+    """The formats the command accepts: export writes json, markdown or sqlite; the rest render FORMATS."""
+    if getattr(ctx, "info_name", None) == "export":
+        return _matching(EXPORT_FORMATS, incomplete)
+    from agencyref.present.render import FORMATS
+
+    return _matching(FORMATS, incomplete)
+
+
+def _aspects(ctx: Any, incomplete: str) -> list[str]:
+    from agencyref.knowledge.query import ASPECT_KEYS
+
+    return _matching(ASPECT_KEYS, incomplete)
+
+
+def _states(ctx: Any, incomplete: str) -> list[str]:
+    """USPS codes and state names: `t` → TN, TX, Tennessee, Texas."""
+    from agencyref.usps import STATE_NAMES
+
+    return _matching([*STATE_NAMES, *STATE_NAMES.values()], incomplete, or_all=False)
+
+
+def _places(ctx: Any, incomplete: str) -> list[str]:
+    """For `jurisdiction`: states (codes and names) and the knowledge file's agencies; from three letters on,
+    also counties ("Pinellas County, FL"), cities ("St. Petersburg, FL") and agency keys
+    ("fl/pinellas-county-sheriffs-office") from the placement file."""
+    agencies: list[str] = _complete(AGENCY_KINDS)(incomplete)
+    out = _states(ctx, incomplete) + agencies
+    if len(incomplete.strip()) < 3:
+        return out
+    try:
+        from agencyref.roster.places.complete import complete_place as places
+
+        return out + [p for p in places(incomplete) if p not in out]
+    except AgencyrefError:
+        return out
+
+
+COLORS = ("auto", "always", "never")
+MODEL_WORDS = ("jem", "tfm", "wso")
+AGENCY_TYPES = ("county", "municipal", "state", "federal", "tribal", "other")
+EXPORT_FORMATS = ("json", "markdown", "sqlite")
+complete_format = completing(_formats)
+complete_aspect = completing(_aspects)
+complete_state = completing(_states)
+complete_place = completing(_places)
+
+
+SHELLS = ("bash", "zsh", "fish", "powershell", "pwsh")
+
+
+class RootGroup(typer.core.TyperGroup):
+    """The root command. `--show-completion SHELL` and `--install-completion SHELL` use the shell named.
+
+    Typer's own options are flags that detect the shell agencyref runs in, so `--show-completion zsh`
+    typed in bash printed bash's script (the `zsh` left over as a would-be command). A shell named
+    right after the option (or as `--show-completion=zsh`) is handled here; without one, Typer detects it.
+    """
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        request = _completion_request(args, set(self.commands))
+        if request is not None and not ctx.resilient_parsing:
+            _completion_script(ctx, *request)
+        result: list[str] = super().parse_args(ctx, args)
+        return result
+
+
+def _completion_request(args: list[str], commands: set[str]) -> tuple[str, str] | None:
+    """("show" or "install", shell) when the words before the command ask for a named shell's script."""
+    for i, word in enumerate(args):
+        if word in commands:
+            return None
+        option, _, value = word.partition("=")
+        if option in ("--show-completion", "--install-completion"):
+            shell = value or (args[i + 1] if i + 1 < len(args) else "")
+            if shell in SHELLS:
+                return option.removeprefix("--").removesuffix("-completion"), shell
+            if shell and not shell.startswith("-") and shell not in commands:
+                raise UsageError(f"{option}: no completion for shell {shell!r} (one of {', '.join(SHELLS)})")
+    return None
+
+
+def _completion_script(ctx: Any, action: str, shell: str) -> None:
+    from typer._completion_shared import get_completion_script, install
+
+    prog = ctx.find_root().info_name or "agencyref"
+    var = "_{}_COMPLETE".format(prog.replace("-", "_").upper())
+    if action == "show":
+        sys.stdout.write(get_completion_script(prog_name=prog, complete_var=var, shell=shell) + "\n")
+    else:
+        _, path = install(shell=shell, prog_name=prog, complete_var=var)
+        sys.stdout.write(
+            f"{shell} completion installed in {path}\nCompletion will take effect once you restart the terminal\n"
+        )
+    raise typer.Exit()
+
+
 app = typer.Typer(
+    cls=RootGroup,
     name="agencyref",
     help="Who does what in U.S. law enforcement where immigration and local policing meet. Offline, sourced, dated.",
     no_args_is_help=True,
@@ -59,6 +202,7 @@ def root(
             "--color",
             metavar="auto|always|never",
             help="Colour in table output; NO_COLOR and FORCE_COLOR are honoured.",
+            click_type=complete_words(*COLORS),
         ),
     ] = "auto",
     pager: Annotated[
@@ -72,7 +216,11 @@ def root(
     fmt: Annotated[
         str | None,
         typer.Option(
-            "--format", "-f", metavar="FORMAT", help="table, json, yaml, csv, tsv or markdown (env AGENCYREF_FORMAT)."
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help="table, json, yaml, csv, tsv or markdown (env AGENCYREF_FORMAT).",
+            click_type=complete_format,
         ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")] = False,
@@ -107,7 +255,11 @@ def store_option(call: CallContext, name: str, value: Any) -> None:
 FormatOpt = Annotated[
     str | None,
     typer.Option(
-        "--format", "-f", metavar="FORMAT", help="table, json, yaml, csv, tsv or markdown (env AGENCYREF_FORMAT)."
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        help="table, json, yaml, csv, tsv or markdown (env AGENCYREF_FORMAT).",
+        click_type=complete_format,
     ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")]
@@ -133,7 +285,7 @@ def model_option(help_text: str) -> Any:
         metavar="jem|tfm|wso",
         help=help_text,
         callback=_parse_model,
-        autocompletion=lambda: ["jem", "tfm", "wso"],
+        click_type=complete_words(*MODEL_WORDS),
     )
 
 

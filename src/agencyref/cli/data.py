@@ -212,14 +212,41 @@ def info(fmt: FormatOpt = None, as_json: JsonOpt = False) -> None:
     _show(build(k, summary, __version__), fmt, as_json, k)
 
 
-@app.command(epilog="Example: agencyref schema > agencies.schema.json   ·   agencyref schema --roster")
-def schema(
-    roster: Annotated[bool, typer.Option("--roster", help="The schema of the 287(g) roster file instead.")] = False,
-) -> None:
-    """Print the JSON Schema of the knowledge file (generated from the typed models)."""
-    from agencyref.present.schema import knowledge_schema, roster_schema
+def _complete_kind(incomplete: str) -> list[str]:
+    from agencyref.present.schema import result_kinds
 
-    sys.stdout.write(roster_schema() if roster else knowledge_schema())
+    return [k for k in result_kinds() if k.startswith(incomplete)]
+
+
+@app.command(
+    epilog="Examples: agencyref schema > agencies.schema.json   ·   agencyref schema --roster   ·   "
+    "agencyref schema --list   ·   agencyref schema comparison"
+)
+def schema(
+    kind: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[KIND]",
+            help="The schema of this kind of JSON output (see --list) instead of the knowledge file's.",
+            autocompletion=_complete_kind,
+        ),
+    ] = None,
+    roster: Annotated[bool, typer.Option("--roster", help="The schema of the 287(g) roster file instead.")] = False,
+    list_kinds: Annotated[
+        bool, typer.Option("--list", help="List the kinds of JSON output that have a schema, one a line.")
+    ] = False,
+) -> None:
+    """Print a JSON Schema: of the knowledge file (default), the roster file, or one kind of JSON output."""
+    from agencyref.present.schema import knowledge_schema, result_kinds, result_schema, roster_schema
+
+    if sum([kind is not None, roster, list_kinds]) > 1:
+        raise UsageError("give one of KIND, --roster or --list")
+    if list_kinds:
+        sys.stdout.write("".join(f"{k}\n" for k in result_kinds()))
+    elif kind is not None:
+        sys.stdout.write(result_schema(kind))
+    else:
+        sys.stdout.write(roster_schema() if roster else knowledge_schema())
 
 
 @app.command(

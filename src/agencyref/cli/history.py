@@ -4,7 +4,17 @@ from typing import Annotated
 
 import typer
 
-from agencyref.cli.app import FormatOpt, JsonOpt, _knowledge, _show, app, model_option
+from agencyref.cli.app import (
+    AGENCY_TYPES,
+    FormatOpt,
+    JsonOpt,
+    _knowledge,
+    _show,
+    app,
+    complete_state,
+    complete_words,
+    model_option,
+)
 from agencyref.errors import UsageError
 
 
@@ -25,10 +35,19 @@ def _state(text: str | None) -> str | None:
 )
 def history_command(
     state: Annotated[
-        str | None, typer.Argument(metavar="[STATE]", help="A state (TX or Texas); default: nationwide.")
+        str | None,
+        typer.Argument(
+            metavar="[STATE]", help="A state (TX or Texas); default: nationwide.", click_type=complete_state
+        ),
     ] = None,
     by: Annotated[
-        str | None, typer.Option("--by", metavar="model|type", help="Split the counts by 287(g) model or agency type.")
+        str | None,
+        typer.Option(
+            "--by",
+            metavar="model|type",
+            help="Split the counts by 287(g) model or agency type.",
+            click_type=complete_words("model", "type"),
+        ),
     ] = None,
     monthly: Annotated[bool, typer.Option("--monthly", help="One row per month instead of per week.")] = False,
     fmt: FormatOpt = None,
@@ -59,10 +78,18 @@ def changes_command(
         str | None,
         typer.Option("--until", metavar="YYYY-MM-DD", help="The list in force on this date (default: the newest)."),
     ] = None,
-    state: Annotated[str | None, typer.Option("--state", metavar="ST", help="Only this state.")] = None,
+    state: Annotated[
+        str | None, typer.Option("--state", metavar="ST", help="Only this state.", click_type=complete_state)
+    ] = None,
     model: Annotated[str | None, model_option("Only agreements of this 287(g) model.")] = None,
     agency_type: Annotated[
-        str | None, typer.Option("--type", metavar="TYPE", help="Only this agency type (county, municipal, state, …).")
+        str | None,
+        typer.Option(
+            "--type",
+            metavar="TYPE",
+            help="Only this agency type (county, municipal, state, …).",
+            click_type=complete_words(*AGENCY_TYPES),
+        ),
     ] = None,
     fmt: FormatOpt = None,
     as_json: JsonOpt = False,

@@ -4,26 +4,22 @@ from typing import Annotated, Any
 
 import typer
 
-from agencyref.cli.app import FormatOpt, JsonOpt, _complete, _knowledge, _show, app, chosen_format, model_option
+from agencyref.cli.app import (
+    AGENCY_TYPES,
+    FormatOpt,
+    JsonOpt,
+    _complete,
+    _knowledge,
+    _show,
+    app,
+    chosen_format,
+    complete_place,
+    complete_words,
+    model_option,
+)
 from agencyref.cli.context import current
 from agencyref.cli.reference import _roster_or_none
 from agencyref.errors import UsageError
-
-
-def _complete_place(incomplete: str) -> list[str]:
-    """States and knowledge agencies; then, once three letters are typed, counties ("Pinellas County, FL"),
-    cities ("St. Petersburg, FL") and agency keys ("fl/pinellas-county-sheriffs-office")."""
-    from agencyref.errors import AgencyrefError
-
-    out: list[str] = _complete(("state", "agency", "component"))(incomplete)
-    if len(incomplete.strip()) < 3:
-        return out
-    try:
-        from agencyref.roster.places.complete import complete_place
-
-        return out + complete_place(incomplete)
-    except AgencyrefError:
-        return out
 
 
 @app.command(
@@ -36,7 +32,7 @@ def jurisdiction(
             metavar="[NAME]",
             help='A state (TX or Texas), county ("Pinellas County, FL"), city ("St. Petersburg, FL"), an agency on '
             "ICE's list (name with its state, or key like fl/orange-county-sheriffs-office), or a federal/local agency type.",
-            autocompletion=_complete_place,
+            click_type=complete_place,
         ),
     ] = None,
     case: Annotated[
@@ -58,7 +54,7 @@ def jurisdiction(
             "-t",
             metavar="county|municipal|state",
             help="Only agencies of this type.",
-            autocompletion=lambda: ["county", "municipal", "state"],
+            click_type=complete_words(*AGENCY_TYPES),
         ),
     ] = None,
     brief: Annotated[

@@ -14,6 +14,8 @@ from agencyref.cli.app import (
     _show,
     app,
     chosen_format,
+    complete_aspect,
+    complete_words,
     model_option,
 )
 from agencyref.cli.context import current
@@ -40,6 +42,7 @@ def compare(
             help="Only this aspect (repeatable): level, parent, established, legal_basis, geographic_jurisdiction, "
             "subject_matter_jurisdiction, mission, typical_cases, arrest_powers, warrants, detention, oversight, "
             "size, immigration_role, community_role.",
+            click_type=complete_aspect,
         ),
     ] = None,
     fmt: FormatOpt = None,
@@ -241,6 +244,7 @@ def search(
             "-k",
             metavar="KIND",
             help="Only agency, component, program, matter, term, state or event (repeatable).",
+            click_type=complete_words("agency", "component", "program", "matter", "term", "state", "event"),
         ),
     ] = None,
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="At most this many results.")] = 20,
