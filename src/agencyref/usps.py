@@ -1,5 +1,7 @@
 """USPS codes for the states, DC and the territories, and a tolerant name → code lookup."""
 
+import functools
+
 from agencyref.text import fold_words
 
 MAX_TEXT = 500
@@ -58,7 +60,12 @@ def state_code(text: object) -> str | None:
     """USPS code for a state or territory name or code; ``None`` if unknown."""
     if not isinstance(text, str):
         return None
-    key = _state_key(text[:MAX_TEXT])
+    return _state_code(text[:MAX_TEXT])
+
+
+@functools.lru_cache(maxsize=4096)
+def _state_code(text: str) -> str | None:
+    key = _state_key(text)
     if not key:
         return None
     table = _lookup()

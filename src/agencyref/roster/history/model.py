@@ -7,6 +7,7 @@ snapshot indices: ``[3, 9]`` means listed in every snapshot of that list from in
 """
 
 import builtins
+import functools
 import re
 from typing import Literal
 
@@ -76,6 +77,7 @@ _WORDS = {"ft": "fort", "mt": "mount", "st": "saint", "ste": "sainte", "dept": "
 _PUNCT = re.compile(r"[^\w&]+")
 
 
+@functools.lru_cache(maxsize=1 << 15)
 def agency_key(name: str) -> str:
     """``"Ft. Myers Police Dept "`` and ``"Fort Myers Police Department"`` → the same key.
 

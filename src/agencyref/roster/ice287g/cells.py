@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 import unicodedata
@@ -42,9 +43,17 @@ def clean_text(value: object) -> str:
     """
     if value is None:
         return ""
+    if isinstance(value, str):
+        return _clean_str(value)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = strip_unsafe(unicodedata.normalize("NFKC", str(value)).translate(_QUOTES))
+    return _clean_str(str(value))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _clean_str(value: str) -> str:
+    # Sheets repeat the same texts (states, types, counties, models) thousands of times: cached.
+    text = strip_unsafe(unicodedata.normalize("NFKC", value).translate(_QUOTES))
     return " ".join(text.split())
 
 
@@ -223,6 +232,28 @@ class LinkResult(msgspec.Struct, frozen=True):
 
 
 def parse_link(text: object, target: object, column: str = "MOA") -> LinkResult:
+    """See ``_parse_link``; cached for the texts and targets a sheet repeats."""
+    if (text is None or isinstance(text, str)) and (target is None or isinstance(target, str)):
+        return _parse_link_cached(text, target, column)
+    return _parse_link(text, target, column)
+
+
+_ICE_LINK_TYPO = re.compile(r"^(?:chrome-extension://[a-z]+/)?(https?):/{1,3}((?:www\.)?ice\.gov/\S+)$", re.IGNORECASE)
+
+
+def repair_ice_link(url: str) -> str:
+    """ICE's own typos in its MOA links: ``https:/www.ice.gov/…`` (one slash), and links saved through a
+    browser's PDF viewer (``chrome-extension://…/https:/www.ice.gov/…``). Anything else is returned as is."""
+    found = _ICE_LINK_TYPO.match(url)
+    return f"{found.group(1).lower()}://{found.group(2)}" if found else url
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _parse_link_cached(text: str | None, target: str | None, column: str) -> LinkResult:
+    return _parse_link(text, target, column)
+
+
+def _parse_link(text: object, target: object, column: str = "MOA") -> LinkResult:
     """Read a MOA/ADDENDUM cell from its text and its hyperlink target.
 
     A hyperlink (or a URL typed into the cell) → ``link``; "link pending" in any
@@ -236,7 +267,7 @@ def parse_link(text: object, target: object, column: str = "MOA") -> LinkResult:
         href = shown
     if href:
         wrapped = is_safelinks(href)
-        url = unwrap_safelinks(href) if wrapped else href
+        url = repair_ice_link(unwrap_safelinks(href) if wrapped else href)
         if _URL.match(url) and safe_url(url):
             return LinkResult("link", url, wrapped, None)
         shown_href = printable(url if wrapped else href)[:120]
