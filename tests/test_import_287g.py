@@ -670,3 +670,16 @@ def test_year_typo_in_file_name_is_corrected_with_a_warning(tmp_path: Path) -> N
         ).roster.as_of
         == "2025-01-06"
     )
+
+
+def test_ice_link_typos_are_repaired_and_nothing_else() -> None:
+    from agencyref.roster.ice287g.cells import repair_ice_link
+
+    one_slash = "https:/www.ice.gov/doclib/287gMOA/CherokeePDAL_TFM_%20MOA_02142026.pdf"
+    viewer = "chrome-extension://efaidnbmnnnibpcajpcglclefindmkaj/https:/www.ice.gov/doclib/287gMOA/UnivFLPDFL_TFM.pdf"
+    assert repair_ice_link(one_slash) == "https://www.ice.gov/doclib/287gMOA/CherokeePDAL_TFM_%20MOA_02142026.pdf"
+    assert repair_ice_link(viewer) == "https://www.ice.gov/doclib/287gMOA/UnivFLPDFL_TFM.pdf"
+    for other in ("https:/evil.example/x", "javascript:alert(1)", "https://www.ice.gov/x", "ftp:/www.ice.gov/x"):
+        assert repair_ice_link(other) == other
+    result = parse_link("MOA", viewer)
+    assert (result.status, result.url) == ("link", "https://www.ice.gov/doclib/287gMOA/UnivFLPDFL_TFM.pdf")
