@@ -137,9 +137,13 @@ def emit(
 ) -> None:
     """Write the document to stdout, through a pager when it is long and stdout is a terminal."""
     text = render(doc, fmt, data_as_of=data_as_of, notice=notice, color=color)
-    if pager is not False and sys.stdout.isatty() and _page(fit(text, fmt, sys.stdout), forced=pager is True):
-        return
-    write_answer(text, fmt)
+    if not (pager is not False and sys.stdout.isatty() and _page(fit(text, fmt, sys.stdout), forced=pager is True)):
+        write_answer(text, fmt)
+    if fmt in ("table", "markdown"):  # the formats that number footnotes: keep them for `sources N`
+        from agencyref.cli.context import current
+        from agencyref.cli.footnotes import remember
+
+        remember(doc, current().argv)
 
 
 class AnswerLost(Exception):

@@ -15,8 +15,9 @@ Span = tuple[str, str]  # text, role ("" plain; "url", "ref", "label", "title", 
 Line = list[Span]
 
 URL = "url"
+GLUED = "ref"  # footnote marks: one after another without a space, and a line may break between them
 SHORT = 16  # a column this wide or narrower is never wrapped (dates, numbers, models, short keys)
-READABLE = 20  # the narrowest a column of prose may become before the table turns into records
+READABLE = 20  # the narrowest a column of prose may become (or half its widest cell) before records
 
 
 def cells(text: str) -> int:
@@ -43,7 +44,8 @@ def words(text: str, role: str = "") -> list[Span]:
 
 
 def longest_word(text: str) -> int:
-    return max((cells(w) for w in text.split()), default=0)
+    """The widest piece ``flow`` cannot break; footnote marks ``[1][2]`` may break between marks."""
+    return max((cells(w) for w in text.replace("][", "] [").split()), default=0)
 
 
 def line_width(line: Line) -> int:
@@ -82,9 +84,11 @@ def flow(items: list[Span], width: int, first: Line | None = None, indent: int =
         lines.append(line)
         line, used, has_words = list(pad), indent, False
 
+    previous = ""
     for text, role in items:
         w = cells(text)
-        gap = 1 if has_words else 0
+        gap = 1 if has_words and not (role == previous == GLUED) else 0
+        previous = role
         if used + gap + w > width and has_content():
             new_line()
             gap = 0
@@ -134,7 +138,7 @@ def plan_columns(header: list[str], rows: list[list[str]], width: int, gap: int)
             natural[i] = max(natural[i], cells(text))
             longest[i] = max(longest[i], longest_word(text))
     minimum = [
-        nat if nat <= SHORT else max(long, min(nat, READABLE)) for nat, long in zip(natural, longest, strict=True)
+        nat if nat <= SHORT else max(long, min(READABLE, nat // 2)) for nat, long in zip(natural, longest, strict=True)
     ]
     spare = width - gap * (n - 1) - sum(minimum)
     if spare < 0:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from agencyref.knowledge.model import Source
 from agencyref.present.document import BarChart, Bullets, Cell, Fields, Heading, Paragraph, Table, Timeline
-from agencyref.present.render.layout import URL, Line, Span, cells, flow, words
+from agencyref.present.render.layout import GLUED, URL, Line, Span, cells, flow, words
 from agencyref.text import strip_unsafe
 
 PACK_GAP = "   "  # between short fields sharing a line in a record
@@ -35,8 +35,7 @@ def cell_text(cell: Cell) -> str:
 
 
 def cell_words(cell: Cell, role: str = "") -> list[Span]:
-    out = words(one(cell.text), role)
-    return [*out, (refs(cell), "ref")] if cell.refs else out
+    return [*words(one(cell.text), role), *((f"[{n}]", GLUED) for n in cell.refs)]
 
 
 def heading(text: str, width: int, role: str = "heading") -> list[Line]:
@@ -107,10 +106,8 @@ def record(title: list[Span], rows: Sequence[tuple[str, Cell]], width: int) -> l
 
 
 def _spaced(items: list[Span]) -> Line:
-    out: Line = []
-    for n, item in enumerate(items):
-        out += [(" ", ""), item] if n else [item]
-    return out
+    """Words on one line, spaced as ``flow`` spaces them."""
+    return flow(items, 1 << 30)[0] if items else []
 
 
 def records(block: Table, width: int) -> list[Line]:

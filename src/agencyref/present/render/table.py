@@ -14,12 +14,12 @@ from rich.console import Console, ConsoleOptions, RenderableType
 from rich.table import Table as RichTable
 from rich.text import Text
 
-from agencyref.present.document import Cell, Document, Table
-from agencyref.present.render.layout import SHORT, URL, Line, Span, plan_columns
+from agencyref.present.document import Document, Table
+from agencyref.present.render.layout import URL, Line, Span, flow, plan_columns, words
 from agencyref.present.render.lines import block_lines, cell_text, cell_words, footnote, heading, one
 from agencyref.text import safe_url
 
-GAP = 3  # between two columns of a table: padding, the rule, padding
+GAP = 2  # between two columns of a table: right padding, then the (blank) rule
 STYLES = {
     "title": "bold",
     "heading": "bold",
@@ -78,13 +78,9 @@ class Layout:
                 self.span(text, span)
         return text
 
-    def cell(self, cell: Cell) -> Text:
-        text = Text()
-        for n, span in enumerate(cell_words(cell)):
-            if n:
-                text.append(" ")
-            self.span(text, span)
-        return text
+    def cell(self, items: list[Span], width: int) -> Text:
+        """A cell filled to its column's width here, as everywhere else, so no word is split."""
+        return self.text(flow(items, width))
 
     def table(self, block: Table, width: int) -> RichTable | None:
         """The table at widths that break no word, or None when it cannot fit."""
@@ -96,20 +92,20 @@ class Layout:
             box=box.SIMPLE_HEAD,
             show_edge=False,
             pad_edge=False,
+            padding=(0, 1, 0, 0),
             title=one(block.title) or None,
             title_justify="left",
             title_style="bold",
         )
         for i, (name, w) in enumerate(zip(header, widths, strict=True)):
             table.add_column(
-                Text(name),
+                self.cell(words(name), w),
                 width=w,
                 style="bold" if block.row_labels and i == 0 else None,
-                no_wrap=w <= SHORT,
-                overflow="fold",  # never reached: no word is wider than its column
+                no_wrap=True,  # cells come filled to the width
             )
         for row in block.rows:
-            table.add_row(*(self.cell(c) for c in row))
+            table.add_row(*(self.cell(cell_words(c), w) for c, w in zip(row, widths, strict=False)))
         return table
 
 
