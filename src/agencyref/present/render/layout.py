@@ -21,21 +21,23 @@ READABLE = 20  # the narrowest a column of prose may become (or half its widest 
 
 
 def cells(text: str) -> int:
-    """How many terminal cells ``text`` takes (East Asian wide characters take two)."""
+    """How many terminal cells ``text`` takes (East Asian wide characters take two, marks none)."""
     if text.isascii():
         return len(text)
+    import re
     import unicodedata
 
-    width = 0
-    for char in text:
+    width = len(text)
+    for char in re.findall(r"[^\x00-\x7f]", text):  # look only at the few characters that may differ
         if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
-            continue
-        width += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+            width -= 1
+        elif unicodedata.east_asian_width(char) in ("W", "F"):
+            width += 1
     return width
 
 
 def is_url(word: str) -> bool:
-    return word[:8].lower().startswith(("http://", "https://"))
+    return "://" in word and word[:8].lower().startswith(("http://", "https://"))
 
 
 def words(text: str, role: str = "") -> list[Span]:
@@ -73,44 +75,60 @@ def flow(items: list[Span], width: int, first: Line | None = None, indent: int =
     lines: list[Line] = []
     line: Line = list(first or [])
     used = line_width(line)
+    content = any(text.strip() for text, _ in line)  # anything but indentation on the line yet
     has_words = False
     pad: Line = [(" " * indent, "")] if indent else []
 
-    def has_content() -> bool:
-        return has_words or any(text.strip() for text, _ in line)
-
     def new_line() -> None:
-        nonlocal line, used, has_words
+        nonlocal line, used, has_words, content
         lines.append(line)
-        line, used, has_words = list(pad), indent, False
+        line, used, has_words, content = list(pad), indent, False, False
 
     previous = ""
     for text, role in items:
-        w = cells(text)
+        w = len(text) if text.isascii() else cells(text)
         gap = 1 if has_words and not (role == previous == GLUED) else 0
         previous = role
-        if used + gap + w > width and has_content():
+        if used + gap + w > width and content:
             new_line()
             gap = 0
-        if role == URL and not has_content() and used + w > width >= w:
+        if role == URL and not content and used + w > width >= w:
             line, used = [], 0  # an address that fits the width only without the indent: give it the whole line
         if used + gap + w <= width or role == URL:
-            line += [(" ", "")] * gap + [(text, role)]
+            if gap:
+                line.append((" ", ""))
+            line.append((text, role))
             used += gap + w
-            has_words = True
+            has_words = content = True
             if used > width:  # a URL longer than the line: alone, whole
                 new_line()
             continue
-        pieces = _fold(text, max(1, width - used))
-        for n, piece in enumerate(pieces):
+        for n, piece in enumerate(_fold(text, max(1, width - used))):
             if n:
                 new_line()
             line.append((piece, role))
             used += cells(piece)
-            has_words = True
-    if has_content():
+            has_words = content = True
+    if content:
         lines.append(line)
-    return [_rstrip(line) for line in lines]
+    return [_rstrip(_merge(line)) for line in lines]
+
+
+def _merge(line: Line) -> Line:
+    """Neighbouring spans of one role as one (fewer pieces to style); a URL stays its own span."""
+    out: Line = []
+    run: list[str] = []
+    role = None
+    for text, kind in line:
+        if kind == role and kind != URL:
+            run.append(text)
+            continue
+        if run and role is not None:
+            out.append(("".join(run), role))
+        run, role = [text], kind
+    if run and role is not None:
+        out.append(("".join(run), role))
+    return out
 
 
 def _rstrip(line: Line) -> Line:

@@ -79,22 +79,22 @@ def record(title: list[Span], rows: Sequence[tuple[str, Cell]], width: int) -> l
     """
     out = flow(title, width)
     packed: Line = []
+    used = 0
     for label, cell in rows:
         items = cell_words(cell)
         if not items:
             continue
         name = f"{one(label)}:" if one(label) else ""
-        field: Line = [(name, "label"), (" ", "")] if name else []
-        alone = [*field, *_spaced(items)]
-        size = sum(cells(t) for t, _ in alone)
-        has_url = any(role == URL for _, role in items)
-        if not has_url and 2 + size <= width:
-            if packed and cells("".join(t for t, _ in packed)) + len(PACK_GAP) + size <= width:
+        size = (cells(name) + 1 if name else 0) + _spaced_width(items)
+        if 2 + size <= width and not any(role == URL for _, role in items):
+            alone = [(name, "label"), (" ", ""), *_spaced(items)] if name else _spaced(items)
+            if packed and used + len(PACK_GAP) + size <= width:
                 packed += [(PACK_GAP, ""), *alone]
+                used += len(PACK_GAP) + size
                 continue
             if packed:
                 out.append(packed)
-            packed = [("  ", ""), *alone]
+            packed, used = [("  ", ""), *alone], 2 + size
             continue
         if packed:
             out.append(packed)
@@ -103,6 +103,15 @@ def record(title: list[Span], rows: Sequence[tuple[str, Cell]], width: int) -> l
     if packed:
         out.append(packed)
     return out
+
+
+def _spaced_width(items: list[Span]) -> int:
+    """The width of ``_spaced(items)``: words one space apart, footnote marks glued together."""
+    width, previous = 0, None
+    for text, role in items:
+        width += cells(text) + (previous is not None and not (role == previous == GLUED))
+        previous = role
+    return width
 
 
 def _spaced(items: list[Span]) -> Line:
