@@ -12,7 +12,7 @@ import contextlib
 import contextvars
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass
@@ -23,6 +23,7 @@ class CallContext:
     color: str = "auto"  # --color
     pager: bool | None = None  # None: page long output at a terminal
     format: str | None = None  # --format / --json given before the subcommand
+    argv: list[str] = field(default_factory=list)  # the command line, for `sources N` to name the answer
 
     def __post_init__(self) -> None:
         self.quiet = self.quiet or os.environ.get("AGENCYREF_QUIET", "") not in ("", "0")

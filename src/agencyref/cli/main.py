@@ -203,7 +203,8 @@ def _run(argv: list[str] | None) -> int:
     code = 0
     args = sys.argv[1:] if argv is None else argv
     try:
-        with new_call():
+        with new_call() as call:
+            call.argv = list(args)
             group = _with_global_options(typer.main.get_command(app_for(args)))
             result = group.main(args=args, prog_name="agencyref", standalone_mode=False)
         code = result if isinstance(result, int) else 0

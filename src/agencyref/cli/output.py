@@ -36,15 +36,15 @@ def _color_wanted(stream: TextIO, color: str) -> bool:
     return stream.isatty() and os.environ.get("TERM") != "dumb"
 
 
-UNBOUNDED = 10_000
+PIPED_WIDTH = 100  # piped text is filled to a readable width, not to a terminal's
 
 
 def console_width(stream: TextIO) -> int | None:
-    """None lets Rich measure the terminal; piped output is never wrapped at 80 columns."""
+    """``COLUMNS`` if set; else None at a terminal (Rich measures it), else a readable width for files and pipes."""
     columns = os.environ.get("COLUMNS", "")
     if columns.isdigit() and int(columns) > 0:
         return int(columns)
-    return None if stream.isatty() else UNBOUNDED
+    return None if stream.isatty() else PIPED_WIDTH
 
 
 # ---- encodings: any stdout encoding works ---------------------------------------------------
@@ -103,10 +103,10 @@ def render(doc: Document, fmt: str, *, data_as_of: str = "", notice: str = "", c
         return to_markdown(doc, notice)
     colored = _color_wanted(out, color)
     width = console_width(out)
-    if not colored and width == UNBOUNDED:
+    if not colored and not out.isatty():
         from agencyref.present.render.plain import to_plain  # piped and uncoloured: no need for Rich at all
 
-        return to_plain(doc)
+        return to_plain(doc, width or PIPED_WIDTH)
     import io
     import shutil
 
@@ -126,7 +126,9 @@ def render(doc: Document, fmt: str, *, data_as_of: str = "", notice: str = "", c
         markup=False,
         soft_wrap=False,
     )
-    console.print(to_renderable(doc, wrap=width != UNBOUNDED, narrow=width < 60))
+    # Hyperlinks only to a terminal that shows colour: never into a file, a pipe or a dumb terminal.
+    links = colored and out.isatty()
+    console.print(to_renderable(doc, links=links), crop=False)  # a long URL is not cut at the edge
     return buffer.getvalue()
 
 
@@ -135,9 +137,13 @@ def emit(
 ) -> None:
     """Write the document to stdout, through a pager when it is long and stdout is a terminal."""
     text = render(doc, fmt, data_as_of=data_as_of, notice=notice, color=color)
-    if pager is not False and sys.stdout.isatty() and _page(fit(text, fmt, sys.stdout), forced=pager is True):
-        return
-    write_answer(text, fmt)
+    if not (pager is not False and sys.stdout.isatty() and _page(fit(text, fmt, sys.stdout), forced=pager is True)):
+        write_answer(text, fmt)
+    if fmt in ("table", "markdown"):  # the formats that number footnotes: keep them for `sources N`
+        from agencyref.cli.context import current
+        from agencyref.cli.footnotes import remember
+
+        remember(doc, current().argv)
 
 
 class AnswerLost(Exception):

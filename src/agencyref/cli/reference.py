@@ -269,13 +269,18 @@ def search(
     _show(search_results(query, hits), fmt, as_json, k)
 
 
-@app.command(epilog="Example: agencyref sources gao-21-186")
+@app.command(epilog="Example: agencyref sources gao-21-186   ·   agencyref sources 3 (footnote [3] of the last answer)")
 def sources(
-    source_id: Annotated[str | None, typer.Argument(metavar="[ID]", help="A source id; omit to list all.")] = None,
+    source_id: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[ID|N]", help="A source id, or a footnote number of the last answer; omit to list all."
+        ),
+    ] = None,
     fmt: FormatOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """The sources behind the facts: title, publisher, date, URL."""
+    """The sources behind the facts: title, publisher, date, URL; `sources 3` follows footnote [3]."""
     from agencyref.present.views.reference import source, source_list
 
     chosen_format(fmt, as_json)
@@ -283,8 +288,38 @@ def sources(
     if source_id is None:
         _show(source_list(k), fmt, as_json, k)
         return
+    if source_id.isdigit() and source_id not in k.sources:
+        _show(_footnote(k, int(source_id)), fmt, as_json, k)
+        return
     if source_id not in k.sources:
         import difflib
 
+        from agencyref.cli.footnotes import recall
+
+        last = recall()  # a source of the last answer that the knowledge file does not hold (ICE's list)
+        found = next((s for s in (last.footnotes if last else []) if s.id == source_id), None)
+        if found is not None:
+            _show(source(k, found), fmt, as_json, k)
+            return
         raise NotFoundError("source", source_id, difflib.get_close_matches(source_id, list(k.sources), n=5))
     _show(source(k, k.sources[source_id]), fmt, as_json, k)
+
+
+def _footnote(k: Any, number: int) -> Any:
+    """Footnote [number] of the last answer with footnotes, as a source document that says so."""
+    from agencyref.cli.footnotes import recall
+    from agencyref.present.views.reference import source
+
+    last = recall()
+    if last is None:
+        raise NoResultsError(
+            f"no earlier answer with footnotes to take [{number}] from; "
+            "give the source's id instead (shown in each footnote), e.g. `agencyref sources gao-21-186`"
+        )
+    if not 1 <= number <= len(last.footnotes):
+        raise NoResultsError(
+            f"the last answer ({last.command}) has footnotes [1] to [{len(last.footnotes)}], not [{number}]"
+        )
+    saved = last.footnotes[number - 1]
+    # The knowledge file's own record when it has one (it may be newer); else the one the answer showed.
+    return source(k, k.sources.get(saved.id, saved), footnote=(number, last.command))

@@ -39,10 +39,14 @@ def _table(columns: list[str], rows: list[list[str]]) -> list[str]:
 
 
 def footnote(label: str, s: Source) -> str:
+    """``[^3]: (ice-287g-roster · official) Title. Publisher, date. <url>``: the id to look it up, and what it is."""
+    from agencyref.knowledge.sourcekinds import label as kind
+
     date = f", {s.published}" if s.published else (f", accessed {s.accessed}" if s.accessed else "")
     url = safe_url(s.url)
     where = f"<{url}>" if url else md(s.url)
-    return f"[^{_label(label)}]: {md(s.title)}. {md(s.publisher)}{md(date)}. {where}"
+    what = f"({md(s.id)} · {md(kind(s))})"
+    return f"[^{_label(label)}]: {what} {md(s.title)}. {md(s.publisher)}{md(date)}. {where}"
 
 
 def to_markdown(doc: Document, notice: str = "", prefix: str = "", level: int = 1) -> str:

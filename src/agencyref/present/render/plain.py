@@ -1,73 +1,51 @@
-"""Plain text for piped output: aligned columns, no box drawing, colour or wrapping.
+"""Plain text for piped output: prose filled to a readable width, tables aligned or as records.
 
-When stdout is not a terminal, people are grepping, saving or paging the answer, so each
-row stays on one line and nothing depends on a terminal width (the convention of `gh`,
-tldr clients and clig.dev). Rich draws the same document at a terminal.
+When stdout is not a terminal people are saving, grepping or paging the answer. Prose is filled
+to ``width`` (100 columns unless ``COLUMNS`` says otherwise) without breaking a word or a URL;
+a table whose rows fit that width stays an aligned table, one row per line; a wider one becomes
+records, one after another. No box drawing, colour or Rich (start-up matters).
 """
 
-from agencyref.present.document import BarChart, Bullets, Cell, Document, Fields, Heading, Paragraph, Table, Timeline
-from agencyref.text import strip_unsafe, terminal_safe
+from __future__ import annotations
 
-BAR_WIDTH = 40
+from agencyref.present.document import Document, Table
+from agencyref.present.render.layout import Line, natural_widths
+from agencyref.present.render.lines import block_lines, cell_text, footnote, heading, one
+from agencyref.text import terminal_safe
 
-
-def _one(text: str) -> str:
-    """Data text on one line, with nothing a terminal would act on (escapes, bidi, line breaks)."""
-    return " ".join(strip_unsafe(text).split())
-
-
-def _text(cell: Cell) -> str:
-    text = _one(cell.text)
-    return text + (" " + "".join(f"[{n}]" for n in cell.refs) if cell.refs else "")
+WIDTH = 100  # a readable line for piped text
+GAP = 2
 
 
-def _columns(header: list[str] | None, rows: list[list[str]]) -> list[str]:
-    lines = [header] if header else []
-    lines += rows
-    widths = [max(len(row[i]) for row in lines) for i in range(len(lines[0]))] if lines else []
-    out = []
-    for n, row in enumerate(lines):
-        out.append("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
-        if header and n == 0:
-            out.append("  ".join("-" * w for w in widths))
-    return out
+def _join(line: Line) -> str:
+    return "".join(text for text, _ in line).rstrip()
 
 
-def to_plain(doc: Document) -> str:
-    out = [_one(doc.title)]
+def _aligned(block: Table, width: int) -> list[str] | None:
+    """The table with each row on one line, or None when its rows are wider than ``width``."""
+    header = [one(c) for c in block.columns]
+    rows = [[cell_text(c) for c in row] for row in block.rows]
+    widths = natural_widths(header, rows)
+    if sum(widths) + GAP * (len(widths) - 1) > width:
+        return None
+    lines = [_join(t) for t in heading(block.title, width)] if block.title else []
+    for n, row in enumerate([header, *rows]):
+        lines.append((" " * GAP).join(text.ljust(w) for text, w in zip(row, widths, strict=False)).rstrip())
+        if n == 0:
+            lines.append((" " * GAP).join("-" * w for w in widths))
+    return lines
+
+
+def to_plain(doc: Document, width: int = WIDTH) -> str:
+    out = [_join(line) for line in heading(doc.title, width, "title")]
     for block in doc.blocks:
         out.append("")
-        if isinstance(block, Heading):
-            out.append(_one(block.text))
-            continue
-        if getattr(block, "title", ""):
-            out.append(_one(block.title))
-        if isinstance(block, Paragraph):
-            out.append(_text(block.cell))
-        elif isinstance(block, Fields):
-            out += _columns(None, [[_one(label), _text(cell)] for label, cell in block.rows])
-        elif isinstance(block, Table):
-            out += _columns([_one(c) for c in block.columns], [[_text(c) for c in row] for row in block.rows])
-        elif isinstance(block, Bullets):
-            out += [f"- {_text(c)}" for c in block.items]
-        elif isinstance(block, BarChart):
-            top = max((v for _, v, _ in block.rows), default=0) or 1
-            rows = [
-                [_one(label), f"{v:,.0f}", "#" * max(1 if v else 0, round(BAR_WIDTH * v / top)), _one(extra)]
-                for label, v, extra in block.rows
-            ]
-            out += _columns(None, rows)
-        elif isinstance(block, Timeline):
-            year = ""
-            for date, title, cell in block.rows:
-                if date[:4] != year:
-                    year = date[:4]
-                    out.append(_one(year))
-                out.append(f"  {_one(date):<10}  {_one(title)} — {_text(cell)}")
-    out += [_one(note) for note in doc.notes]
+        table = _aligned(block, width) if isinstance(block, Table) else None
+        out += table if table is not None else [_join(line) for line in block_lines(block, width)]
+    for note in doc.notes:
+        out += [_join(line) for line in heading(note, width, "note")]
     if doc.sources:
         out += ["", "Sources"]
         for n, s in enumerate(doc.sources, 1):
-            when = s.published or (f"accessed {s.accessed}" if s.accessed else "undated")
-            out.append(_one(f"[{n}] {s.title}. {s.publisher}, {when}. {s.url}"))
+            out += [_join(line) for line in footnote(n, s, width)]
     return terminal_safe("\n".join(out) + "\n")  # the last guard: only line breaks are control characters

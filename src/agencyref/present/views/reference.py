@@ -105,27 +105,34 @@ def search_results(query: str, hits: list[Hit]) -> Document:
 
 
 def source_list(k: Knowledge) -> Document:
-    rows = [
-        [Cell(s.id), Cell(s.kind), Cell(s.title), Cell(s.publisher), Cell(s.date or ""), Cell(s.url)]
-        for s in list(k.sources.values())
+    from agencyref.knowledge.sourcekinds import label
+
+    every = list(k.sources.values())
+    # People see what each source is (official, news, advocacy and its side…); csv keeps the raw kind.
+    shown = [
+        [Cell(s.id), Cell(label(s)), Cell(s.title), Cell(s.publisher), Cell(s.date or ""), Cell(s.url)] for s in every
     ]
-    table = Table(["id", "kind", "title", "publisher", "date", "url"], rows)
+    raw = [[Cell(s.id), Cell(s.kind), Cell(s.title), Cell(s.publisher), Cell(s.date or ""), Cell(s.url)] for s in every]
     return Document(
         "source_list",
         "Sources",
-        [table],
-        {"sources_list": [source_dict(s) for s in list(k.sources.values())]},
-        csv=table,
+        [Table(["id", "what", "title", "publisher", "date", "url"], shown)],
+        {"sources_list": [source_dict(s) for s in every]},
+        csv=Table(["id", "kind", "title", "publisher", "date", "url"], raw),
     )
 
 
-def source(k: Knowledge, s: m.Source) -> Document:
+def source(k: Knowledge, s: m.Source, footnote: tuple[int, str] | None = None) -> Document:
+    """One source and what cites it; ``footnote`` (number, command) when reached as footnote [n] of an answer."""
+    from agencyref.knowledge.sourcekinds import label
+
     cited_by = [p for p in _citers(k, s.id)]
     blocks: list[Any] = [
         Fields(
             [
                 ("Title", Cell(s.title)),
                 ("Publisher", Cell(s.publisher)),
+                ("What it is", Cell(label(s) + (f" (a copy of {s.copy_of})" if s.copy_of else ""))),
                 ("Kind", Cell(s.kind)),
                 ("Published", Cell(s.published or "—")),
                 ("Accessed", Cell(s.accessed or "—")),
@@ -136,7 +143,12 @@ def source(k: Knowledge, s: m.Source) -> Document:
     ]
     if cited_by:
         blocks.append(Bullets([Cell(x) for x in cited_by], title="Cited by"))
-    return Document("source", s.id, blocks, {"source": source_dict(s), "cited_by": cited_by}, [s])
+    data: dict[str, Any] = {"source": source_dict(s), "cited_by": cited_by}
+    if footnote is not None:
+        number, command = footnote
+        data["footnote"] = {"number": number, "answer": command}
+        blocks.insert(0, Paragraph(Cell(f"Footnote [{number}] of the last answer with footnotes: {command}")))
+    return Document("source", s.id, blocks, data, [s])
 
 
 def _citers(k: Knowledge, sid: str) -> list[str]:
