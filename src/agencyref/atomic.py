@@ -21,7 +21,6 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-import tempfile
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -119,6 +118,8 @@ def write_atomic(
             old: os.stat_result | None = os.stat(real)
         except FileNotFoundError:
             old = None
+        import tempfile  # only when writing: start-up of read-only calls matters
+
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)

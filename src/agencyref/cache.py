@@ -35,7 +35,6 @@ from typing import TypeVar
 import msgspec
 
 from agencyref import __version__
-from agencyref.atomic import write_bytes_atomic
 from agencyref.paths import cache_dir
 
 try:  # the builtin module: importing hashlib would also load OpenSSL, which costs start-up time
@@ -185,6 +184,8 @@ def cached(kind: str, path: Path, typ: type[T], read: Callable[[], bytes], build
     del data
     encoded = msgspec.msgpack.encode(value)
     head = msgspec.msgpack.encode(Header(STAMP, sig, data_digest, _mac(key, STAMP, sig, data_digest, encoded)))
+    from agencyref.atomic import write_bytes_atomic  # only on a miss: a warm call writes nothing
+
     with contextlib.suppress(OSError):
         write_bytes_atomic(target, len(head).to_bytes(4, "big") + head + encoded, mode=0o600)
     return value

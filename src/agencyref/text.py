@@ -181,6 +181,7 @@ _FOLD_APOSTROPHES = str.maketrans("", "", "'\u2019\u2018\u02bc\u02bb`")
 _FOLD_NON_WORD = r"[^0-9a-z]+"
 
 
+@functools.lru_cache(maxsize=1 << 13)
 def fold_words(text: str) -> str:
     """Lower-case ASCII words separated by single spaces: accents and apostrophes vanish, ``&`` is ``and``.
 
@@ -197,3 +198,14 @@ def fold_words(text: str) -> str:
 def squash(text: str) -> str:
     """Letters and digits only, lower-case: ``"Task Force Model"`` → ``"taskforcemodel"``, ``"I-247A"`` → ``"i247a"``."""
     return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u02bc": "'", "\u201c": '"', "\u201d": '"'})
+
+
+def tidy(value: str) -> str:
+    """A cell or name as tidy text: NFKC, straight quotes, no unsafe characters, whitespace collapsed."""
+    import unicodedata
+
+    text = strip_unsafe(unicodedata.normalize("NFKC", value).translate(_QUOTES))
+    return " ".join(text.split())

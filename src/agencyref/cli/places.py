@@ -81,10 +81,9 @@ def jurisdiction(
 
         _show(views.who_handles(k, case, find_matters(k, case)), fmt, as_json, k)
         return
-    from agencyref.present.views.nationwide import by_state_document
-    from agencyref.present.views.roster import place_document
-
     if by_state:
+        from agencyref.present.views.nationwide import by_state_document
+
         roster = _require_roster()
         _show(by_state_document(k, roster, model_key, agency_type), fmt, as_json, k, roster)
         return
@@ -99,6 +98,8 @@ def jurisdiction(
         agency_key = k.components[entry.key][0].key if entry.kind == "component" else entry.key
         _show(views.agency_reach(k, k.agencies[agency_key]), fmt, as_json, k)
         return
+    from agencyref.present.views.roster import place_document
+
     roster = _roster_or_none()
     _show(place_document(k, roster, name, found, model_key, agency_type, brief), fmt, as_json, k, roster)
 

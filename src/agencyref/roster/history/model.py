@@ -13,7 +13,7 @@ from typing import Literal
 
 import msgspec
 
-from agencyref.roster.ice287g.cells import clean_text
+from agencyref.text import tidy
 
 HISTORY_SCHEMA = 1
 HISTORY_FILE = "history-287g.json"
@@ -83,7 +83,7 @@ def agency_key(name: str) -> str:
 
     Case, curly quotes, apostrophes, periods, spaces and the common abbreviations fold away.
     """
-    text = clean_text(name).casefold().replace("'", "")
+    text = tidy(name).casefold().replace("'", "")
     return " ".join(_WORDS.get(w, w) for w in _PUNCT.sub(" ", text).split())
 
 

@@ -6,7 +6,6 @@ import datetime as dt
 import functools
 import math
 import re
-import unicodedata
 from typing import Literal
 from urllib.parse import parse_qs, urlsplit
 
@@ -14,7 +13,7 @@ import msgspec
 
 from agencyref.files import SHEET_LIMIT
 from agencyref.roster.model import AgencyType, parse_model
-from agencyref.text import is_clean, printable, safe_url, strip_unsafe, unsafe_kinds
+from agencyref.text import is_clean, printable, safe_url, tidy, unsafe_kinds
 from agencyref.usps import _state_key
 
 SOURCE_URL = "https://www.ice.gov/identify-and-arrest/287g"
@@ -31,8 +30,6 @@ MoaStatus = Literal["link", "pending", "none"]
 
 
 # ---- text -------------------------------------------------------------------
-
-_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u02bc": "'", "\u201c": '"', "\u201d": '"'})
 
 
 def clean_text(value: object) -> str:
@@ -53,8 +50,7 @@ def clean_text(value: object) -> str:
 @functools.lru_cache(maxsize=1 << 16)
 def _clean_str(value: str) -> str:
     # Sheets repeat the same texts (states, types, counties, models) thousands of times: cached.
-    text = strip_unsafe(unicodedata.normalize("NFKC", value).translate(_QUOTES))
-    return " ".join(text.split())
+    return tidy(value)
 
 
 def cell_warning(value: object, column: str) -> str | None:

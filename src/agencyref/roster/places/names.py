@@ -20,10 +20,9 @@ from __future__ import annotations
 
 import re
 
+from agencyref.text import fold_words
 from agencyref.usps import STATE_NAMES
 
-_NON_WORD = re.compile(r"[^0-9a-z]+")
-_APOSTROPHES = str.maketrans("", "", "'\u2019\u2018\u02bc`")
 _EXPAND: dict[str, tuple[str, ...]] = {
     "st": ("saint",),
     "ste": ("sainte",),
@@ -65,14 +64,7 @@ _POLICE_TAILS: tuple[tuple[str, ...], ...] = (
 _MARSHAL_TAILS: tuple[tuple[str, ...], ...] = (("marshal", "office"), ("marshal",))
 
 
-def fold(text: str) -> str:
-    """Lower-case ASCII words separated by single spaces; apostrophes vanish, ``&`` becomes ``and``."""
-    if not text.isascii():
-        import unicodedata  # only for non-ASCII text: it costs start-up time
-
-        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    text = text.casefold().translate(_APOSTROPHES).replace("&", " and ")
-    return " ".join(_NON_WORD.sub(" ", text).split())
+fold = fold_words  # one comparison form for every name (text.fold_words)
 
 
 def words(text: str) -> tuple[str, ...]:

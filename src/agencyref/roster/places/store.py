@@ -60,10 +60,40 @@ class PlacesFile(msgspec.Struct, frozen=True):
     states: dict[str, msgspec.Raw]  # state -> StatePlaces
 
 
+class CompiledPlaces(msgspec.Struct, frozen=True):
+    """What the compiled cache holds: each state's agencies and places as its own msgpack blob."""
+
+    schema_version: int
+    built_from: dict[str, Any]
+    match: dict[str, Any]
+    agencies: dict[str, memoryview]
+    states: dict[str, memoryview]
+
+
+def _compile(data: bytes, file: str) -> CompiledPlaces:
+    try:
+        parsed = msgspec.json.decode(data, type=PlacesFile)
+    except msgspec.ValidationError as exc:
+        raise DataError([Problem(file, None, "", f"not a placement file: {exc}")]) from exc
+    except msgspec.DecodeError as exc:
+        raise DataError([Problem(file, None, "", f"invalid JSON: {exc}")]) from exc
+    if parsed.schema_version != SCHEMA_VERSION:
+        raise DataError([Problem(file, None, "schema_version", f"expected {SCHEMA_VERSION}")])
+    enc = msgspec.msgpack.encode
+    agencies = {
+        state: memoryview(enc(msgspec.json.decode(raw, type=dict[str, AgencyPlace])))
+        for state, raw in parsed.agencies.items()
+    }
+    states = {
+        state: memoryview(enc(msgspec.json.decode(raw, type=StatePlaces))) for state, raw in parsed.states.items()
+    }
+    return CompiledPlaces(parsed.schema_version, parsed.built_from, parsed.match, agencies, states)
+
+
 class Placement:
     """The placement file, decoded state by state."""
 
-    def __init__(self, data: PlacesFile, path: Path) -> None:
+    def __init__(self, data: CompiledPlaces, path: Path) -> None:
         self.data = data
         self.path = path
         self._agencies: dict[str, dict[str, AgencyPlace]] = {}
@@ -72,7 +102,7 @@ class Placement:
     def agencies(self, state: str) -> dict[str, AgencyPlace]:
         if state not in self._agencies:
             raw = self.data.agencies.get(state)
-            self._agencies[state] = msgspec.json.decode(raw, type=dict[str, AgencyPlace]) if raw else {}
+            self._agencies[state] = msgspec.msgpack.decode(raw, type=dict[str, AgencyPlace]) if raw else {}
         return self._agencies[state]
 
     def agency(self, key: str) -> AgencyPlace | None:
@@ -81,7 +111,7 @@ class Placement:
     def places(self, state: str) -> StatePlaces:
         if state not in self._states:
             raw = self.data.states.get(state)
-            self._states[state] = msgspec.json.decode(raw, type=StatePlaces) if raw else StatePlaces([], {})
+            self._states[state] = msgspec.msgpack.decode(raw, type=StatePlaces) if raw else StatePlaces([], {})
         return self._states[state]
 
     @property
@@ -107,16 +137,16 @@ class Placement:
 
 
 def load_placement(path: Path | None = None) -> Placement:
+    """The placement file (bundled unless ``path``), through the compiled cache: a call decodes one state."""
+    from agencyref.cache import cached
     from agencyref.files import ROSTER_LIMIT, read_bytes
 
     path = path or bundled(PLACES_FILE)
-    raw = read_bytes(path, ROSTER_LIMIT, "a placement file")  # bounded; DataError when unreadable
-    try:
-        data = msgspec.json.decode(raw, type=PlacesFile)
-    except msgspec.ValidationError as exc:
-        raise DataError([Problem(str(path), None, "", f"not a placement file: {exc}")]) from exc
-    except msgspec.DecodeError as exc:
-        raise DataError([Problem(str(path), None, "", f"invalid JSON: {exc}")]) from exc
-    if data.schema_version != SCHEMA_VERSION:
-        raise DataError([Problem(str(path), None, "schema_version", f"expected {SCHEMA_VERSION}")])
-    return Placement(data, path)
+    compiled = cached(
+        "places",
+        path,
+        CompiledPlaces,
+        lambda: read_bytes(path, ROSTER_LIMIT, "a placement file"),  # bounded; DataError when unreadable
+        lambda data: _compile(data, str(path)),
+    )
+    return Placement(compiled, path)
