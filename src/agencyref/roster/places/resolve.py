@@ -9,7 +9,7 @@ closest names of the kind asked for (states first when the text looks like a sta
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Literal
 
 import msgspec
@@ -36,14 +36,38 @@ class Place(msgspec.Struct, frozen=True):
         return self.state if self.kind == "state" else f"{self.name}, {self.state}"
 
 
+class _KeyedByState(Mapping[str, dict[str, str]]):
+    """Agency names by state, keyed on first use: a lookup in Florida never folds Texas's names."""
+
+    def __init__(self, names: dict[str, list[str]]) -> None:
+        self._names = names
+        self._keyed: dict[str, dict[str, str]] = {}
+
+    def __getitem__(self, state: str) -> dict[str, str]:
+        if state not in self._keyed:
+            keyed: dict[str, str] = {}
+            for name in self._names[state]:
+                keyed.setdefault(agency_key(state, name), name)
+            self._keyed[state] = keyed
+        return self._keyed[state]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+
 class Places:
     """Roster agencies (by state) and the placement file's counties and cities, for lookups."""
 
     def __init__(self, agencies: Iterable[tuple[str, str]], placement: Placement) -> None:
         self.placement = placement
-        self.agencies: dict[str, dict[str, str]] = {}  # state -> key -> name as listed (first spelling)
+        names: dict[str, list[str]] = {}
         for state, name in agencies:
-            self.agencies.setdefault(state, {}).setdefault(agency_key(state, name), name)
+            names.setdefault(state, []).append(name)
+        # state -> key -> name as listed (first spelling); keys made per state when first asked for
+        self.agencies = _KeyedByState(names)
 
     def states(self) -> list[str]:
         return sorted(set(self.agencies) | set(self.placement.state_codes))
