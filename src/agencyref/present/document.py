@@ -6,7 +6,7 @@ csv, json or yaml text. Commands never format text for one output alone.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import msgspec
@@ -34,6 +34,28 @@ class Paragraph(msgspec.Struct, frozen=True):
 class Fields(msgspec.Struct, frozen=True):
     rows: Sequence[tuple[str, Cell]]
     title: str = ""
+
+
+class LazyRows(Sequence[Sequence[Cell]]):
+    """Table rows built when a renderer first reads them: a JSON answer never builds its table's cells."""
+
+    def __init__(self, build: Callable[[], list[Sequence[Cell]]]) -> None:
+        self._build: Callable[[], list[Sequence[Cell]]] | None = build
+        self._rows: list[Sequence[Cell]] = []
+
+    def _all(self) -> list[Sequence[Cell]]:
+        if self._build is not None:
+            self._rows, self._build = self._build(), None
+        return self._rows
+
+    def __getitem__(self, index: Any) -> Any:
+        return self._all()[index]
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __iter__(self) -> Iterator[Sequence[Cell]]:
+        return iter(self._all())
 
 
 class Table(msgspec.Struct, frozen=True):

@@ -7,7 +7,7 @@ import msgspec
 from agencyref.errors import NotFoundError, UsageError
 from agencyref.knowledge.names import Entry
 from agencyref.knowledge.store import Knowledge
-from agencyref.present.document import Bullets, Cell, Citations, Document, Fields, Table
+from agencyref.present.document import Bullets, Cell, Citations, Document, Fields, LazyRows, Table
 from agencyref.present.views.listing import Listed, listed_in_state, listed_text, with_listing
 from agencyref.roster.model import Agreement, Summary
 from agencyref.roster.places.names import agency_key
@@ -86,17 +86,19 @@ def _agreement_table(
     listed: Listed | None = None,
 ) -> Table:
     columns = ["status", *AGREEMENT_COLUMNS] if with_status else AGREEMENT_COLUMNS
-    rows = [
-        [Cell(a.status), *_row(a, places, memo, listed)] if with_status else _row(a, places, memo, listed)
-        for a in agreements
-    ]
+    rows = LazyRows(
+        lambda: [
+            [Cell(a.status), *_row(a, places, memo, listed)] if with_status else _row(a, places, memo, listed)
+            for a in agreements
+        ]
+    )
     return Table(columns, rows, title=title)
 
 
 def _csv(agreements: list[Agreement], places: Places, memo: Memo | None = None, listed: Listed | None = None) -> Table:
     return Table(
         ["state", "status", *AGREEMENT_COLUMNS],
-        [[Cell(a.state), Cell(a.status), *_row(a, places, memo, listed)] for a in agreements],
+        LazyRows(lambda: [[Cell(a.state), Cell(a.status), *_row(a, places, memo, listed)] for a in agreements]),
     )
 
 
