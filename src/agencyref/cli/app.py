@@ -177,6 +177,20 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+# The output options every command takes (and the root too, so they may come before the command).
+FormatOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        help="table, json, yaml, csv, tsv or markdown (env AGENCYREF_FORMAT).",
+        click_type=complete_format,
+    ),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")]
+
+
 @app.callback()
 def root(
     data: Annotated[
@@ -213,17 +227,8 @@ def root(
             show_default=False,
         ),
     ] = None,
-    fmt: Annotated[
-        str | None,
-        typer.Option(
-            "--format",
-            "-f",
-            metavar="FORMAT",
-            help="table, json, yaml, csv, tsv or markdown (env AGENCYREF_FORMAT).",
-            click_type=complete_format,
-        ),
-    ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")] = False,
+    fmt: FormatOpt = None,
+    as_json: JsonOpt = False,
     version: Annotated[
         bool | None, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
     ] = None,
@@ -251,18 +256,6 @@ def store_option(call: CallContext, name: str, value: Any) -> None:
 
 
 # ---- shared options ------------------------------------------------------------
-
-FormatOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--format",
-        "-f",
-        metavar="FORMAT",
-        help="table, json, yaml, csv, tsv or markdown (env AGENCYREF_FORMAT).",
-        click_type=complete_format,
-    ),
-]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")]
 
 
 def _parse_model(value: str | None) -> str | None:

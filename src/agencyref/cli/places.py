@@ -72,7 +72,7 @@ def jurisdiction(
     chosen_format(fmt, as_json)
     if sum([name is not None, case is not None, by_state]) > 1:
         raise UsageError("give one of NAME, --case or --by-state")
-    model_key = _model_key(model)
+    model_key = model  # already a key: --model is parsed once for every command (app.model_option)
     if agency_type is not None and agency_type not in ("county", "municipal", "state", "federal", "tribal", "other"):
         raise UsageError("--type must be county, municipal, state, federal, tribal or other")
     k = _knowledge()
@@ -102,25 +102,6 @@ def jurisdiction(
 
     roster = _roster_or_none()
     _show(place_document(k, roster, name, found, model_key, agency_type, brief), fmt, as_json, k, roster)
-
-
-def _model_key(model: str | None) -> str | None:
-    if model is None:
-        return None
-    aliases = {
-        "jem": "jem",
-        "jail": "jem",
-        "jailenforcementmodel": "jem",
-        "tfm": "tfm",
-        "taskforce": "tfm",
-        "taskforcemodel": "tfm",
-        "wso": "wso",
-        "warrantserviceofficer": "wso",
-    }
-    key = aliases.get("".join(ch for ch in model.casefold() if ch.isalnum()))
-    if key is None:
-        raise UsageError(f"--model must be jem, tfm or wso (got {model!r})")
-    return key
 
 
 def _require_roster() -> Any:
