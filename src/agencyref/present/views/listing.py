@@ -8,12 +8,16 @@ import msgspec
 
 from agencyref.roster.model import Agreement
 
-Listed = dict[str, tuple[str, str, str | None]]  # "<folded agency>|<model>" -> first, last listed, ended on
+# "=<agency as spelled>|<model>" or "<folded agency>|<model>" -> first, last listed, ended on
+Listed = dict[str, tuple[str, str, str | None]]
 
 
 def listing(a: Agreement, listed: Listed | None) -> tuple[str, str, str | None] | None:
     if not listed:
         return None
+    found = listed.get(f"={a.agency}|{a.model}")  # the usual case: spelled as on a sheet of the history
+    if found is not None:
+        return found
     from agencyref.roster.history.model import agency_key as history_key
 
     return listed.get(f"{history_key(a.agency)}|{a.model}")
@@ -42,9 +46,9 @@ def with_listing(agreements: list[Agreement], listed: Listed | None) -> list[dic
 def listed_in_state(state: str) -> Listed:
     """The history's listing dates for one state; empty when no history can be read."""
     from agencyref.errors import DataError
-    from agencyref.roster.history.store import listed_in, open_history
+    from agencyref.roster.history.store import listed_for_state
 
     try:
-        return listed_in(open_history(), state)
+        return listed_for_state(state)
     except DataError:
         return {}

@@ -74,7 +74,9 @@ def compile_history(history: History) -> CompiledHistory:
     for x in history.agreements:
         dates = _dates(history.snapshots, x)
         for v in x.versions:
-            listed.setdefault(x.state, {})[f"{agency_key(v.agency)}|{x.model}"] = dates
+            table = listed.setdefault(x.state, {})
+            table[f"{agency_key(v.agency)}|{x.model}"] = dates
+            table[f"={v.agency}|{x.model}"] = dates  # the name as the sheet spelled it: found without folding
     return CompiledHistory(
         source_url=history.source_url,
         snapshots=history.snapshots,
@@ -199,8 +201,31 @@ def listing(history: OpenHistory, state: str, agency: str, model: str) -> tuple[
 
 def listed_in(history: OpenHistory, state: str) -> dict[str, tuple[str, str, str | None]]:
     """(first listed, last listed, ended on) of every agreement ever listed in ``state``, by
-    ``"<agency_key(agency)>|<model>"``; decodes only that state's small table."""
-    raw = history.compiled.listed.get(state)
+    ``"=<agency as spelled>|<model>"`` and ``"<agency_key(agency)>|<model>"``; decodes only that state's table."""
+    return _decode_listed(history.compiled.listed.get(state))
+
+
+class ListedTables(msgspec.Struct, frozen=True):
+    """The listing dates alone, cached apart from the rest of the history: a roster answer reads this
+    small entry, not the whole history."""
+
+    listed: dict[str, memoryview]
+
+
+def listed_for_state(state: str, override: str | None = None) -> dict[str, tuple[str, str, str | None]]:
+    """``listed_in`` for the history in use, through its own small cache entry."""
+    from agencyref.roster.history.model import decode_history
+
+    path, _ = history_path(override)
+
+    def build(data: bytes) -> ListedTables:
+        return ListedTables(compile_history(decode_history(data, str(path))).listed)
+
+    tables = cached("listed", path, ListedTables, lambda: read_bytes(path, ROSTER_LIMIT, "a 287(g) history"), build)
+    return _decode_listed(tables.listed.get(state))
+
+
+def _decode_listed(raw: memoryview | None) -> dict[str, tuple[str, str, str | None]]:
     return {} if raw is None else msgspec.msgpack.decode(raw, type=dict[str, tuple[str, str, str | None]])
 
 

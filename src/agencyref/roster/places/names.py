@@ -18,6 +18,7 @@ so the kinds the FBI's table does not list can be reported apart.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from agencyref.text import fold_words
@@ -82,6 +83,7 @@ def slug(text: str) -> str:
     return fold(text).replace(" ", "-")
 
 
+@functools.lru_cache(maxsize=1 << 13)
 def agency_key(state: str, name: str) -> str:
     """The stable key of a roster agency: ``fl/orange-county-sheriffs-office``."""
     return f"{(state or 'xx').lower()}/{slug(name)}"
