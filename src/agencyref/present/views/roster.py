@@ -14,6 +14,7 @@ from agencyref.roster.places.names import agency_key
 from agencyref.roster.places.store import PLACES_SOURCE_ID, AgencyPlace, Placement
 from agencyref.roster.query import MODELS, PlacedAgency, in_county, placed_agencies, population_policed, summarize
 from agencyref.roster.store import ROSTER_SOURCE_ID, OpenRoster
+from agencyref.usps import STATE_NAMES
 
 MODEL_NAMES = {"jem": "Jail Enforcement Model", "tfm": "Task Force Model", "wso": "Warrant Service Officer"}
 AGREEMENT_COLUMNS = ["agency", "key", "type", "county", "population", "model", "signed", "listed", "MOA"]
@@ -290,7 +291,7 @@ def _state_document(
         cite = _citations(k, opened, placement)
         blocks = [Bullets([Cell("No statewide laws are recorded in agencyref's knowledge file for this place.")])]
         data = {"state": {"code": code}}
-    title = f"{state.name if state else code} ({code})"
+    title = f"{state.name if state else STATE_NAMES.get(code, code)} ({code})"
     csv = None
     if opened is not None:
         places = placement.agencies(code)
