@@ -12,21 +12,19 @@ import contextlib
 import contextvars
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 
 
-@dataclass
 class CallContext:
-    data: str | None = None  # --data / AGENCYREF_DATA
-    roster: str | None = None  # --roster / AGENCYREF_ROSTER
-    quiet: bool = False  # -q / AGENCYREF_QUIET
-    color: str = "auto"  # --color
-    pager: bool | None = None  # None: page long output at a terminal
-    format: str | None = None  # --format / --json given before the subcommand
-    argv: list[str] = field(default_factory=list)  # the command line, for `sources N` to name the answer
+    """The options of one call (a plain class: importing dataclasses would cost every call start-up time)."""
 
-    def __post_init__(self) -> None:
-        self.quiet = self.quiet or os.environ.get("AGENCYREF_QUIET", "") not in ("", "0")
+    def __init__(self) -> None:
+        self.data: str | None = None  # --data / AGENCYREF_DATA
+        self.roster: str | None = None  # --roster / AGENCYREF_ROSTER
+        self.quiet = os.environ.get("AGENCYREF_QUIET", "") not in ("", "0")  # -q / AGENCYREF_QUIET
+        self.color = "auto"  # --color
+        self.pager: bool | None = None  # None: page long output at a terminal
+        self.format: str | None = None  # --format / --json given before the subcommand
+        self.argv: list[str] = []  # the command line, for `sources N` to name the answer
 
 
 _CURRENT: contextvars.ContextVar[CallContext] = contextvars.ContextVar("agencyref_call")

@@ -11,7 +11,6 @@ one: ``"Pinellas Co."``, ``"pinellas county"``; ``"Sheriff's Office"``,
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 import unicodedata
@@ -169,6 +168,8 @@ def find_county(index: RosterIndex, text: str) -> list[tuple[str, str]]:
 
 def suggest_counties(index: RosterIndex, text: str, limit: int = 5) -> list[tuple[str, str]]:
     """Close county names for a typo, e.g. ``"Pinelas"`` → ``[('FL', 'Pinellas County')]``."""
+    import difflib  # only for near misses: it costs start-up time
+
     out: list[tuple[str, str]] = []
     for county_text, code in _split_state(text):
         ckey = county_key(county_text)
@@ -197,6 +198,8 @@ def find_agencies(
     with difflib similarity of the whole name. Best first; ties by state and
     name. ``state`` (code or name) restricts the search.
     """
+    import difflib  # only for near misses: it costs start-up time
+
     q = tokens(text)
     if not q or limit <= 0:
         return []

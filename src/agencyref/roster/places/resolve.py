@@ -8,7 +8,6 @@ closest names of the kind asked for (states first when the text looks like a sta
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Literal
 
@@ -142,12 +141,16 @@ class Places:
 
 
 def _near(text: str, table: dict[str, list[str]], cutoff: float) -> list[str]:
+    import difflib  # only for near misses: it costs start-up time
+
     if not text:
         return []
     return [label for m in difflib.get_close_matches(text, list(table), n=4, cutoff=cutoff) for label in table[m]]
 
 
 def _close(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    import difflib  # only for near misses: it costs start-up time
+
     return bool(a) and difflib.SequenceMatcher(None, " ".join(a), " ".join(b)).ratio() >= 0.8
 
 
@@ -157,6 +160,8 @@ _STATE_FOLDED = {code: fold(name) for code, name in STATE_NAMES.items()}
 def state_like(folded: str) -> list[str]:
     """State codes that ``folded`` text looks like: a misspelt name (``florda``, ``texs``), the start of
     one (``tex``), or one word of one (``carolina``). Two-letter codes count only when typed as such."""
+    import difflib  # only for near misses: it costs start-up time
+
     out: list[tuple[float, str]] = []
     for code, name in _STATE_FOLDED.items():
         ratio = difflib.SequenceMatcher(None, folded, name).ratio()
@@ -185,6 +190,8 @@ def split_state(text: str) -> list[tuple[str, str]]:
 
 def resolve(places: Places, text: str) -> Place:
     """The one place ``text`` names; see the module docstring for what counts as a name."""
+    import difflib  # only for near misses: it costs start-up time
+
     raw = " ".join(text[:MAX_TEXT].split())
     if not raw:
         raise NotFoundError("place", text)
