@@ -1,17 +1,12 @@
-"""Questions over the 287(g) roster: by state, by county, by agency name.
+"""Questions over the 287(g) roster: counts (summaries by model and agency type), agencies placed in
+counties, the population they police, and the county-name comparison form.
 
-Pure functions over a :class:`~agencyref.roster.model.Roster` -- no I/O, no
-rendering. Build a :class:`RosterIndex` once and query it many times; the
-build is linear in the number of agreements (100,000 in well under a second).
-
-Name matching folds case and punctuation and treats the usual variants as
-one: ``"Pinellas Co."``, ``"pinellas county"``; ``"Sheriff's Office"``,
-``"Sheriffs Office"``, ``"sheriff"``.
+Pure functions over agreements -- no I/O, no rendering. Resolving what a user typed (a state, county,
+city or agency) lives in :mod:`agencyref.roster.places.resolve`.
 """
 
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
 from collections import Counter
@@ -21,7 +16,6 @@ import msgspec
 
 from agencyref.roster.model import Agreement, Summary
 from agencyref.roster.places.store import AgencyPlace
-from agencyref.usps import state_code
 
 MAX_QUERY = 200  # characters of user text we look at
 MODELS = ("jem", "tfm", "wso")
@@ -78,180 +72,6 @@ def county_key(text: str) -> str:
     toks = tokens(text)
     core = [t for t in toks if t not in _COUNTY_WORDS]
     return " ".join(core or toks)
-
-
-def agency_key(text: str) -> str:
-    return " ".join(tokens(text))
-
-
-class _AgencyEntry(msgspec.Struct):
-    state: str
-    name: str  # as shown on the sheet (first spelling seen)
-    norm: str  # " ".join(tokens)
-    toks: frozenset[str]
-
-
-class RosterIndex(msgspec.Struct):
-    """Name tables for county and agency lookups. Build with :meth:`from_names`.
-
-    It holds no agreements: the compiled roster cache keeps the (state, name) rows, so a lookup
-    never decodes the roster, and the caller then fetches the matching state's agreements.
-    """
-
-    county_names: dict[tuple[str, str], str] = {}  # (state, county key) -> shown name
-    counties_by_key: dict[str, list[tuple[str, str]]] = {}  # county key -> [(state, key)]
-    agencies: list[_AgencyEntry] = []
-    by_token: dict[str, list[int]] = {}  # token -> indexes into agencies
-    idf: dict[str, float] = {}
-
-    @classmethod
-    def from_names(cls, agencies: Iterable[tuple[str, str]], counties: Iterable[tuple[str, str]]) -> RosterIndex:
-        """From (state, agency as listed) and (state, county as listed) rows."""
-        index = cls()
-        for state, county in counties:
-            ckey = county_key(county)
-            if ckey and (state, ckey) not in index.county_names:
-                index.county_names[(state, ckey)] = county
-                index.counties_by_key.setdefault(ckey, []).append((state, ckey))
-        for state, name in agencies:
-            toks = tokens(name)
-            index.agencies.append(_AgencyEntry(state, name, " ".join(toks), frozenset(toks)))
-        for i, entry in enumerate(index.agencies):
-            for tok in entry.toks:
-                index.by_token.setdefault(tok, []).append(i)
-        n = max(len(index.agencies), 1)
-        index.idf = {tok: math.log(1 + n / len(ids)) for tok, ids in index.by_token.items()}
-        return index
-
-
-# ---- counties ---------------------------------------------------------------
-
-
-def _split_state(text: str) -> list[tuple[str, str | None]]:
-    """Ways to read ``text`` as (county part, state code or None), most specific first."""
-    text = text[:MAX_QUERY].strip()
-    readings: list[tuple[str, str | None]] = []
-    if "," in text:
-        head, _, tail = text.rpartition(",")
-        code = state_code(tail.strip())
-        if code:
-            readings.append((head, code))
-    words = text.replace(",", " ").split()
-    # "Harris County TX", "Harris Co Texas", "Prince George's County New Mexico"
-    for cut in range(len(words) - 1, max(len(words) - 5, 0), -1):
-        code = state_code(" ".join(words[cut:]))
-        if code:
-            readings.append((" ".join(words[:cut]), code))
-    readings.append((text.replace(",", " "), None))
-    return readings
-
-
-def find_county(index: RosterIndex, text: str) -> list[tuple[str, str]]:
-    """(state, county as shown) pairs that ``text`` names, sorted.
-
-    Accepts ``"Harris County, TX"``, ``"Harris County, Texas"``, ``"Harris County TX"``,
-    ``"Pinellas County"``, ``"pinellas co"``. Without a state, every state with a
-    county of that name is returned (callers decide what to do with several).
-    Only exact (normalized) names match; see :func:`suggest_counties` for typos.
-    """
-    for county_text, code in _split_state(text):
-        ckey = county_key(county_text)
-        if not ckey:
-            continue
-        keys = index.counties_by_key.get(ckey, [])
-        if code is not None:
-            keys = [k for k in keys if k[0] == code]
-        if keys:
-            return sorted((s, index.county_names[(s, k)]) for s, k in keys)
-    return []
-
-
-def suggest_counties(index: RosterIndex, text: str, limit: int = 5) -> list[tuple[str, str]]:
-    """Close county names for a typo, e.g. ``"Pinelas"`` → ``[('FL', 'Pinellas County')]``."""
-    import difflib  # only for near misses: it costs start-up time
-
-    out: list[tuple[str, str]] = []
-    for county_text, code in _split_state(text):
-        ckey = county_key(county_text)
-        if not ckey:
-            continue
-        for near in difflib.get_close_matches(ckey, list(index.counties_by_key), n=limit, cutoff=0.75):
-            for s, k in index.counties_by_key[near]:
-                if (code is None or s == code) and (s, index.county_names[(s, k)]) not in out:
-                    out.append((s, index.county_names[(s, k)]))
-        if out:
-            break
-    return out[:limit]
-
-
-# ---- agencies ---------------------------------------------------------------
-
-
-def find_agencies(
-    index: RosterIndex, text: str, limit: int = 10, state: str | None = None
-) -> list[tuple[float, str, str]]:
-    """Rank agencies against free text, best first.
-
-    ``"pinellas sheriff"`` → ``[(0.92, 'FL', "Pinellas County Sheriff's Office"), ...]``.
-
-    Score in 0..1: IDF-weighted token overlap (typo-tolerant per token), blended
-    with difflib similarity of the whole name. Best first; ties by state and
-    name. ``state`` (code or name) restricts the search.
-    """
-    import difflib  # only for near misses: it costs start-up time
-
-    q = tokens(text)
-    if not q or limit <= 0:
-        return []
-    code = (state_code(state) or state) if state else None
-    vocab = index.idf
-    max_idf = max(vocab.values(), default=1.0)
-    # Each query token: the vocabulary tokens it stands for, with a weight.
-    expanded: list[list[tuple[str, float]]] = []
-    for tok in q:
-        if tok in vocab:
-            expanded.append([(tok, 1.0)])
-            continue
-        near = difflib.get_close_matches(tok, list(vocab), n=3, cutoff=0.75)
-        prefixed = [v for v in vocab if len(tok) >= 3 and v.startswith(tok)][:3]
-        options = [(v, difflib.SequenceMatcher(None, tok, v).ratio()) for v in near]
-        options += [(v, 0.9) for v in prefixed if v not in near]
-        expanded.append(options)
-    total = sum(vocab.get(tok, max_idf) for tok in q)
-    overlap: dict[int, float] = {}
-    for tok, options in zip(q, expanded, strict=True):
-        weight_of_tok = vocab.get(tok, max_idf)
-        best: dict[int, float] = {}
-        for v, w in options:
-            for i in index.by_token.get(v, ()):
-                if w > best.get(i, 0.0):
-                    best[i] = w
-        for i, w in best.items():
-            overlap[i] = overlap.get(i, 0.0) + w * weight_of_tok
-    candidates = [(s / total, i) for i, s in overlap.items() if code is None or index.agencies[i].state == code]
-    query = " ".join(q)
-    if not candidates:
-        # No shared token at all: fall back to whole-name similarity.
-        by_norm: dict[str, list[int]] = {}
-        for i, e in enumerate(index.agencies):
-            if code is None or e.state == code:
-                by_norm.setdefault(e.norm, []).append(i)
-        near = difflib.get_close_matches(query, list(by_norm), n=max(limit * 5, 50), cutoff=0.4)
-        candidates = [(0.0, i) for norm in near for i in by_norm[norm]]
-    candidates.sort(key=lambda c: -c[0])
-    shortlist = candidates[: max(limit * 5, 50)]
-    ranked: list[tuple[float, str, str]] = []
-    for ov, i in shortlist:
-        entry = index.agencies[i]
-        sim = difflib.SequenceMatcher(None, query, entry.norm).ratio()
-        score = round(0.75 * ov + 0.25 * sim, 4)
-        if score > 0.2:
-            ranked.append((score, entry.state, entry.name))
-    ranked.sort(key=lambda r: (-r[0], r[1], r[2].casefold()))
-    return ranked[:limit]
-
-
-# ---- summaries ----------------------------------------------------------------
 
 
 class SummaryBuilder:

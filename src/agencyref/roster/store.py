@@ -23,7 +23,7 @@ from agencyref.paths import ROSTER_FILE, bundled, user_data_dir
 from agencyref.roster.model import Agreement, Roster, Summary
 
 if TYPE_CHECKING:
-    from agencyref.roster.query import RosterIndex, StateCount
+    from agencyref.roster.query import StateCount
 
 ROSTER_SOURCE_ID = "ice-287g-roster"
 NATIONAL = "*"  # key of the nationwide summary; "" is a real key (a state ICE's sheet left unreadable)
@@ -182,14 +182,6 @@ class OpenRoster:
 
     def summary(self, state: str = NATIONAL) -> Summary | None:
         return self.compiled.summaries.get(state)
-
-    @cached_property
-    def index(self) -> "RosterIndex":
-        """Name tables for county and agency lookups (no agreements decoded)."""
-        from agencyref.roster.query import RosterIndex
-
-        names = msgspec.msgpack.decode(self.compiled.names)
-        return RosterIndex.from_names(map(tuple, names["agencies"]), map(tuple, names["counties"]))
 
     @property
     def source(self) -> Source:
