@@ -88,3 +88,31 @@ def test_refuses_to_replace_what_is_not_an_export(run: Runner, tmp_path: Path) -
     again = tmp_path / "again.db"
     assert run("-q", "export", "--format", "sqlite", "-o", str(again)).code == 0
     assert run("-q", "export", "--format", "sqlite", "-o", str(again)).code == 0  # an export over an export
+
+
+def test_history_tables_agree_with_the_history_and_the_roster(db: Path) -> None:
+    from agencyref.roster.history.store import open_history
+
+    history = open_history()
+    participating = [a for a in ROSTER["agreements"] if a["status"] == "participating"]
+    with sqlite3.connect(db) as con:
+        assert con.execute("SELECT count(*) FROM listings").fetchone()[0] == len(history.agreements)
+        assert con.execute("SELECT count(*) FROM snapshots").fetchone()[0] == len(history.snapshots)
+        newest = history.participating[-1]
+        total = con.execute(
+            "SELECT agreements FROM participation WHERE date = ? AND state IS NULL AND model IS NULL", (newest.date,)
+        ).fetchone()[0]
+        by_state = dict(
+            con.execute(
+                "SELECT state, agreements FROM participation WHERE date = ? AND state IS NOT NULL AND model IS NULL",
+                (newest.date,),
+            ).fetchall()
+        )
+        joined = con.execute(
+            "SELECT count(*) FROM listings l JOIN states s ON s.code = l.state WHERE l.listed_now = 1"
+        ).fetchone()[0]
+    assert total == newest.rows
+    if newest.date == ROSTER["as_of"]:  # the bundled roster is the history's newest list
+        assert total == len(participating)
+        assert {s: n for s, n in by_state.items() if n} == dict(Counter(a["state"] for a in participating))
+    assert joined > 0

@@ -306,11 +306,17 @@ def _export_sqlite(output: Path, force: bool) -> None:
             raise UsageError(f"{output} exists and is not an agencyref export; use --force to replace it") from None
     k = _knowledge()
     opened = _roster_or_none()
+    from agencyref.roster.history.store import open_history
+
+    try:
+        history = open_history()
+    except DataError:
+        history = None  # the history is an addition: the export goes on without it
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".agencyref-", suffix=".tmp")
     os.close(fd)
     os.unlink(tmp)  # sqlite creates it
     try:
-        meta = write_database(Path(tmp), k, opened)
+        meta = write_database(Path(tmp), k, opened, history)
         os.replace(tmp, target)
     finally:
         if os.path.exists(tmp):

@@ -25,27 +25,34 @@ from agencyref import __version__
 from agencyref.knowledge import model as m
 from agencyref.knowledge.sourcekinds import label as source_label
 from agencyref.knowledge.store import Knowledge
-from agencyref.present.sqlite_tables import INDEXES, TABLES
+from agencyref.present.sqlite_tables import HISTORY_TABLES, INDEXES, TABLES
+from agencyref.roster.history.store import OpenHistory
 from agencyref.roster.model import MODELS, Agreement
 from agencyref.roster.store import OpenRoster
 from agencyref.usps import STATE_NAMES
 
 
-def write_database(path: Path, k: Knowledge, roster: OpenRoster | None) -> dict[str, Any]:
+def write_database(
+    path: Path, k: Knowledge, roster: OpenRoster | None, history: OpenHistory | None = None
+) -> dict[str, Any]:
     """Create the database at ``path`` (which must not exist); returns the Datasette metadata."""
+    tables = {**TABLES, **(HISTORY_TABLES if history is not None else {})}
     con = sqlite3.connect(path)
     try:
         con.execute("PRAGMA foreign_keys = ON")
         with con:
-            for table, (columns, _, _) in TABLES.items():
+            for table, (columns, _, _) in tables.items():
                 con.execute(f"CREATE TABLE {table} ({', '.join(columns)})")
             _fill(con, k, roster)
+            if history is not None:
+                _fill_history(con, history)
             for table, cols in INDEXES:
-                con.execute(f"CREATE INDEX idx_{table}_{'_'.join(cols)} ON {table} ({', '.join(cols)})")
-            for table, (_, _, text_columns) in TABLES.items():
+                if table in tables:
+                    con.execute(f"CREATE INDEX idx_{table}_{'_'.join(cols)} ON {table} ({', '.join(cols)})")
+            for table, (_, _, text_columns) in tables.items():
                 if text_columns:
                     _full_text(con, table, text_columns)
-            meta = metadata(k, roster)
+            meta = metadata(k, roster, tables)
             con.execute("CREATE TABLE _metadata (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
             con.execute("INSERT INTO _metadata VALUES ('datasette', ?)", (json.dumps(meta),))
         problems = con.execute("PRAGMA foreign_key_check").fetchall()
@@ -57,7 +64,8 @@ def write_database(path: Path, k: Knowledge, roster: OpenRoster | None) -> dict[
 
 
 def _insert(con: sqlite3.Connection, table: str, rows: Iterable[Sequence[Any]]) -> None:
-    width = len([c for c in TABLES[table][0] if not c.startswith("PRIMARY KEY")])
+    columns = (TABLES.get(table) or HISTORY_TABLES[table])[0]
+    width = len([c for c in columns if not c.startswith("PRIMARY KEY")])
     con.executemany(f"INSERT INTO {table} VALUES ({', '.join('?' * width)})", rows)
 
 
@@ -228,6 +236,58 @@ def _agreement_rows(agreements: list[Agreement], states: set[str]) -> Iterator[t
         )
 
 
+def _fill_history(con: sqlite3.Connection, history: OpenHistory) -> None:
+    """ICE's weekly lists: the snapshots, every agreement's listing dates, and the counts per list."""
+    from agencyref.roster.history.store import NATIONAL, listing_dates
+    from agencyref.roster.places.names import agency_key
+
+    known = {row[0] for row in con.execute("SELECT code FROM states")}
+    states = sorted({x.state for x in history.agreements if x.state and x.state not in known})
+    _insert(con, "states", ((code, STATE_NAMES.get(code, code), None, None, None) for code in states))
+    known.update(states)
+    _insert(
+        con,
+        "snapshots",
+        ((i, s.date, s.list, s.rows, s.dated_by, s.note or None) for i, s in enumerate(history.snapshots, 1)),
+    )
+    newest = history.participating[-1].date if history.participating else ""
+    rows = []
+    for i, x in enumerate(history.agreements, 1):
+        first, last, ended = listing_dates(history, x)
+        v = x.versions[-1]
+        state = x.state if x.state in known else None
+        model = x.model if x.model in MODELS else None
+        listed_now = int(last >= newest and ended is None)
+        rows.append(
+            (
+                i,
+                state,
+                agency_key(x.state, v.agency),
+                v.agency,
+                v.agency_type,
+                v.county or None,
+                model,
+                first,
+                last,
+                ended,
+                listed_now,
+            )
+        )
+    _insert(con, "listings", rows)
+    counts = []
+    dates = [s.date for s in history.participating]
+    for where in sorted(history.compiled.series):
+        state = None if where == NATIONAL else where
+        if state is not None and state not in known:
+            continue
+        for name, values in history.counts(where if state else None).items():
+            model = None if name == "total" else name.partition(":")[2] if name.startswith("model:") else ""
+            if model == "" or (model is not None and model not in MODELS):
+                continue  # agency-type splits and unknown models stay in `agencyref history --by type`
+            counts += [(date, state, model, n) for date, n in zip(dates, values, strict=False)]
+    _insert(con, "participation", ((i, *row) for i, row in enumerate(counts, 1)))
+
+
 def _full_text(con: sqlite3.Connection, table: str, columns: list[str]) -> None:
     """An external-content FTS5 index named ``<table>_fts``, the form Datasette finds by itself."""
     cols = ", ".join(columns)
@@ -235,10 +295,12 @@ def _full_text(con: sqlite3.Connection, table: str, columns: list[str]) -> None:
     con.execute(f"INSERT INTO {table}_fts (rowid, {cols}) SELECT rowid, {cols} FROM {table}")
 
 
-def metadata(k: Knowledge, roster: OpenRoster | None) -> dict[str, Any]:
+def metadata(
+    k: Knowledge, roster: OpenRoster | None, defined: dict[str, tuple[list[str], str, list[str]]] | None = None
+) -> dict[str, Any]:
     """Datasette metadata: title, licences, where the data comes from, what each table and column holds."""
     tables: dict[str, Any] = {}
-    for table, (_columns, description, text_columns) in TABLES.items():
+    for table, (_columns, description, text_columns) in (defined or TABLES).items():
         entry: dict[str, Any] = {"description": description}
         if text_columns:
             entry["fts_table"] = f"{table}_fts"

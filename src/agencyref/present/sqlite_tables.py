@@ -184,7 +184,58 @@ TABLES: dict[str, tuple[list[str], str, list[str]]] = {
         ["agency", "county"],
     ),
 }
+# The 287(g) history, when one can be read (ICE's weekly lists since January 2025).
+HISTORY_TABLES: dict[str, tuple[list[str], str, list[str]]] = {
+    "snapshots": (
+        [
+            "id INTEGER PRIMARY KEY",
+            "date TEXT NOT NULL",
+            "list TEXT NOT NULL",
+            "rows INTEGER NOT NULL",
+            "dated_by TEXT",
+            "note TEXT",
+        ],
+        "ICE's weekly participating and pending lists kept in the history, with how each was dated (by its file "
+        "name, or by evidence where the name was wrong).",
+        [],
+    ),
+    "listings": (
+        [
+            "id INTEGER PRIMARY KEY",
+            "state TEXT REFERENCES states(code)",
+            "agency_key TEXT NOT NULL",
+            "agency TEXT NOT NULL",
+            "agency_type TEXT",
+            "county TEXT",
+            "model TEXT REFERENCES models(key)",
+            "first_listed TEXT NOT NULL",
+            "last_listed TEXT NOT NULL",
+            "ended TEXT",
+            "listed_now INTEGER NOT NULL",
+        ],
+        "Every 287(g) agreement ever on ICE's lists in the history: when it was first and last listed, and the "
+        "date of the first list without it if it ended.",
+        ["agency", "county"],
+    ),
+    "participation": (
+        [
+            "id INTEGER PRIMARY KEY",
+            "date TEXT NOT NULL",
+            "state TEXT REFERENCES states(code)",
+            "model TEXT REFERENCES models(key)",
+            "agreements INTEGER NOT NULL",
+        ],
+        "Agreements on each of ICE's weekly participating lists, nationwide (state empty) and by state, in all "
+        "(model empty) and by model.",
+        [],
+    ),
+}
+
 INDEXES = [
+    ("listings", ["state"]),
+    ("listings", ["agency_key"]),
+    ("participation", ["date"]),
+    ("participation", ["state"]),
     ("agreements", ["state"]),
     ("agreements", ["model"]),
     ("agreements", ["county"]),
