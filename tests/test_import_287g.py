@@ -55,6 +55,8 @@ from agencyref.roster.ice287g import (
 from agencyref.roster.model import Agreement, Roster
 from agencyref.usps import state_code
 
+from .conftest import Runner
+
 openpyxl = pytest.importorskip("openpyxl")
 
 REPO = Path(__file__).resolve().parent.parent
@@ -683,3 +685,17 @@ def test_ice_link_typos_are_repaired_and_nothing_else() -> None:
         assert repair_ice_link(other) == other
     result = parse_link("MOA", viewer)
     assert (result.status, result.url) == ("link", "https://www.ice.gov/doclib/287gMOA/UnivFLPDFL_TFM.pdf")
+
+
+def test_declared_encoding_reaches_your_history_and_roster(run: Runner, tmp_path: Path) -> None:
+    # Without --output the sheet goes through the history ingest: --encoding must reach it too.
+    path = tmp_path / "participatingAgencies11272026am.csv"
+    text = "STATE,LAW ENFORCEMENT AGENCY,SUPPORT TYPE,SIGNED\r\n"
+    text += "TEXAS,Galveston County Sheriff\u2019s Office,TFM,1/2/2025\r\n"
+    path.write_bytes(text.encode("cp1252"))
+    assert run("-q", "import-287g", str(path)).code == 3  # UTF-8 unless told otherwise: no silent guess
+    r = run("-q", "import-287g", str(path), "--encoding", "cp1252", "--json")
+    assert r.code == 0, r.err
+    assert r.json()["history"]["roster_written"]
+    doc = run("-q", "jurisdiction", "TX", "--json").json()
+    assert [a["agency"] for a in doc["agreements"]] == ["Galveston County Sheriff's Office"]

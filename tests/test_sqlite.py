@@ -116,3 +116,27 @@ def test_history_tables_agree_with_the_history_and_the_roster(db: Path) -> None:
         assert total == len(participating)
         assert {s: n for s, n in by_state.items() if n} == dict(Counter(a["state"] for a in participating))
     assert joined > 0
+
+
+def test_the_sqlite_export_goes_through_the_safe_writer(run: Runner, tmp_path: Path) -> None:
+    import os
+
+    from .conftest import REPO as repo
+
+    knowledge = repo / "data" / "agencies.yaml"
+    before = knowledge.read_bytes()
+    r = run("-q", "export", "--format", "sqlite", "-o", str(knowledge), "--force")
+    assert r.code == 2 and knowledge.read_bytes() == before  # never the knowledge file, even with --force
+    fifo = tmp_path / "pipe.db"
+    os.mkfifo(fifo)
+    assert run("-q", "export", "--format", "sqlite", "-o", str(fifo)).code == 2
+    db = tmp_path / "ok.db"
+    side = tmp_path / "ok.db.metadata.json"
+    side.write_text("my own notes")
+    r = run("-q", "export", "--format", "sqlite", "-o", str(db))
+    assert r.code == 2 and side.read_text() == "my own notes" and not db.exists()  # checked before writing
+    real = tmp_path / "real.db"
+    link = tmp_path / "link.db"
+    link.symlink_to(real)
+    assert run("-q", "export", "--format", "sqlite", "-o", str(link)).code == 0
+    assert link.is_symlink() and real.read_bytes().startswith(b"SQLite format 3\x00")

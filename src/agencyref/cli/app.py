@@ -258,6 +258,18 @@ def store_option(call: CallContext, name: str, value: Any) -> None:
 # ---- shared options ------------------------------------------------------------
 
 
+def state_code_option(text: str | None) -> str | None:
+    """A --state/STATE value (TX or Texas) as its USPS code; a usage error names what was not understood."""
+    if text is None:
+        return None
+    from agencyref.usps import state_code
+
+    code = state_code(text)
+    if code is None:
+        raise UsageError(f"unknown state {text!r}; give a USPS code such as TX or a name such as Texas")
+    return code
+
+
 def _parse_model(value: str | None) -> str | None:
     """Every --model takes the same words (jem, jail, "Task Force Model", …) and hands on the key."""
     if value is None:

@@ -143,7 +143,9 @@ def import_287g(
 
         from agencyref.roster.history.ingest import ingest
 
-        history = msgspec.to_builtins(ingest(files, as_of=as_of, data_dir=folder, keep_pending=not replace_pending))
+        history = msgspec.to_builtins(
+            ingest(files, as_of=as_of, data_dir=folder, keep_pending=not replace_pending, encoding=encoding)
+        )
         if history["roster_written"] is None:
             target = None  # type: ignore[assignment]
             diff = None
@@ -288,39 +290,46 @@ def export(
 
 
 def _export_sqlite(output: Path, force: bool) -> None:
+    """Build the database in a temporary file, then write it (and its Datasette metadata) through the
+    safe writer: never over a device, the knowledge file, the roster, or a file that is not an earlier export."""
     import json
-    import os
     import sqlite3
     import tempfile
 
+    from agencyref.atomic import check_target, write_atomic
+    from agencyref.knowledge.store import knowledge_path
     from agencyref.present.sqlite import write_database
+    from agencyref.roster.history.store import open_history
 
-    target = output.resolve()
-    if target.exists() and not force:
-        if not target.is_file():
-            raise UsageError(f"{output} is not a regular file; not replacing it")
+    def is_sqlite(head: bytes) -> bool:
+        return head.startswith(b"SQLite format 3\x00")
+
+    def is_metadata(head: bytes) -> bool:
+        return head.lstrip().startswith(b"{") and b'"databases"' in head and b"agencyref" in head
+
+    k = _knowledge()
+    opened = _roster_or_none()
+    protect = [knowledge_path(current().data), *([opened.path] if opened is not None else [])]
+    target = check_target(output, what="SQLite export", recognise=is_sqlite, force=force, protect=protect)
+    side = output.with_name(output.name + ".metadata.json")
+    check_target(side, what="Datasette metadata", recognise=is_metadata, force=force, protect=protect)
+    if not force and target.is_file():  # a SQLite file, but is it one of ours?
         try:
             with sqlite3.connect(f"file:{target}?mode=ro", uri=True) as con:
                 con.execute("SELECT value FROM _metadata WHERE key = 'datasette'").fetchone()
         except sqlite3.Error:
             raise UsageError(f"{output} exists and is not an agencyref export; use --force to replace it") from None
-    k = _knowledge()
-    opened = _roster_or_none()
-    from agencyref.roster.history.store import open_history
-
     try:
         history = open_history()
     except DataError:
         history = None  # the history is an addition: the export goes on without it
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".agencyref-", suffix=".tmp")
-    os.close(fd)
-    os.unlink(tmp)  # sqlite creates it
-    try:
-        meta = write_database(Path(tmp), k, opened, history)
-        os.replace(tmp, target)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    side = target.with_name(target.name + ".metadata.json")
-    side.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    with tempfile.TemporaryDirectory(prefix=".agencyref-", dir=target.parent) as work:
+        built = Path(work) / "agencyref.db"
+        meta = write_database(built, k, opened, history)
+        data = built.read_bytes()
+    write_atomic(output, data, what="SQLite export", recognise=is_sqlite, force=force, protect=protect)
+    text = json.dumps(meta, indent=2) + "\n"
+    write_atomic(
+        side, text.encode("utf-8"), what="Datasette metadata", recognise=is_metadata, force=force, protect=protect
+    )
     note(f"wrote {output} (and {side.name}: datasette {output.name} -m {side.name})")

@@ -14,19 +14,9 @@ from agencyref.cli.app import (
     complete_state,
     complete_words,
     model_option,
+    state_code_option,
 )
 from agencyref.errors import UsageError
-
-
-def _state(text: str | None) -> str | None:
-    if text is None:
-        return None
-    from agencyref.usps import state_code
-
-    code = state_code(text)
-    if code is None:
-        raise UsageError(f"unknown state {text!r}; give a USPS code such as TX or a name such as Texas")
-    return code
 
 
 @app.command(
@@ -59,7 +49,7 @@ def history_command(
 
     if by not in (None, "model", "type"):
         raise UsageError(f"--by must be model or type (got {by!r})")
-    code = _state(state)
+    code = state_code_option(state)
     k = _knowledge()
     _show(history_document(k, open_history(), code, by, monthly), fmt, as_json, k)
 
@@ -109,5 +99,5 @@ def changes_command(
                 raise UsageError(f"{name} must be a date like 2025-07-18, not {value!r}") from exc
     k = _knowledge()
     h = open_history()
-    result = changes(h, since, until, _state(state), model, agency_type)
+    result = changes(h, since, until, state_code_option(state), model, agency_type)
     _show(changes_document(k, h, result), fmt, as_json, k)

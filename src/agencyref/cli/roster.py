@@ -4,8 +4,7 @@ from typing import Annotated
 
 import typer
 
-from agencyref.cli.app import FormatOpt, JsonOpt, _knowledge, _show, app
-from agencyref.errors import UsageError
+from agencyref.cli.app import FormatOpt, JsonOpt, _knowledge, _show, app, state_code_option
 
 
 @app.command(
@@ -25,13 +24,7 @@ def roster(
     from agencyref.cli.reference import _roster_or_none
     from agencyref.errors import DataError
 
-    code = None
-    if state is not None:
-        from agencyref.usps import state_code
-
-        code = state_code(state)
-        if code is None:
-            raise UsageError(f"unknown state {state!r}; give a USPS code such as TX or a name such as Texas")
+    code = state_code_option(state)
     k = _knowledge()
     from agencyref.roster.history.store import open_history
 

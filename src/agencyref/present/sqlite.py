@@ -238,8 +238,7 @@ def _agreement_rows(agreements: list[Agreement], states: set[str]) -> Iterator[t
 
 def _fill_history(con: sqlite3.Connection, history: OpenHistory) -> None:
     """ICE's weekly lists: the snapshots, every agreement's listing dates, and the counts per list."""
-    from agencyref.roster.history.store import NATIONAL, listing_dates
-    from agencyref.roster.places.names import agency_key
+    from agencyref.roster.history.store import NATIONAL, ever_listed
 
     known = {row[0] for row in con.execute("SELECT code FROM states")}
     states = sorted({x.state for x in history.agreements if x.state and x.state not in known})
@@ -250,29 +249,22 @@ def _fill_history(con: sqlite3.Connection, history: OpenHistory) -> None:
         "snapshots",
         ((i, s.date, s.list, s.rows, s.dated_by, s.note or None) for i, s in enumerate(history.snapshots, 1)),
     )
-    newest = history.participating[-1].date if history.participating else ""
-    rows = []
-    for i, x in enumerate(history.agreements, 1):
-        first, last, ended = listing_dates(history, x)
-        v = x.versions[-1]
-        state = x.state if x.state in known else None
-        model = x.model if x.model in MODELS else None
-        listed_now = int(last >= newest and ended is None)
-        rows.append(
-            (
-                i,
-                state,
-                agency_key(x.state, v.agency),
-                v.agency,
-                v.agency_type,
-                v.county or None,
-                model,
-                first,
-                last,
-                ended,
-                listed_now,
-            )
+    rows = [
+        (
+            i,
+            r.state if r.state in known else None,
+            r.agency_key,
+            r.agency,
+            r.agency_type,
+            r.county,
+            r.model if r.model in MODELS else None,
+            r.first_listed,
+            r.last_listed,
+            r.ended,
+            int(r.listed_now),
         )
+        for i, r in enumerate(ever_listed(history), 1)
+    ]
     _insert(con, "listings", rows)
     counts = []
     dates = [s.date for s in history.participating]

@@ -128,32 +128,13 @@ def roster_export(
 
 def history_export(k: Knowledge, history: OpenHistory, state: str | None) -> Document:
     """Every agreement ever on ICE's lists since the history began, with when it was first and last listed."""
+    import msgspec
+
     from agencyref.present.views.history import HISTORY_SOURCE_ID, history_source
-    from agencyref.roster.history.store import listing_dates
-    from agencyref.roster.places.names import agency_key
+    from agencyref.roster.history.store import ever_listed
 
     newest = history.participating[-1].date if history.participating else ""
-    records = []
-    for x in history.agreements:
-        if state and x.state != state:
-            continue
-        first, last, ended = listing_dates(history, x)
-        v = x.versions[-1]
-        records.append(
-            {
-                "state": x.state,
-                "agency_key": agency_key(x.state, v.agency),
-                "agency": v.agency,
-                "agency_type": v.agency_type,
-                "county": v.county or None,
-                "model": x.model,
-                "first_listed": first,
-                "last_listed": last,
-                "ended": ended,
-                "listed_now": last >= newest and ended is None,
-            }
-        )
-    records.sort(key=lambda r: (r["state"], r["agency_key"], r["model"]))
+    records: list[dict[str, Any]] = [msgspec.structs.asdict(r) for r in ever_listed(history, state)]
     cite = Citations(k.sources, extra={HISTORY_SOURCE_ID: history_source(history)})
     cite.cite([HISTORY_SOURCE_ID])
     rows = [_cells(r, HISTORY_COLUMNS) for r in records]

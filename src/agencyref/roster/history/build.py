@@ -74,14 +74,14 @@ def kind_of(name: str, agreements: Sequence[Agreement]) -> str:
     return agreements[0].status
 
 
-def read_sheet(path: Path, as_of: dt.date | None = None) -> ReadSheet:
+def read_sheet(path: Path, as_of: dt.date | None = None, encoding: str | None = None) -> ReadSheet:
     """One sheet through the importer. An empty pending list (ICE has published some) is a list of none."""
     from agencyref.roster.ice287g import import_sheets
 
     named, _ = name_date(path.name)
     when = (as_of or named or dt.date.today()).isoformat()
     try:
-        result = import_sheets([path], as_of=when)
+        result = import_sheets([path], as_of=when, encoding=encoding)
     except DataError as exc:
         if "no data rows below the header" in str(exc) and path.name.casefold().startswith("pending"):
             return ReadSheet(path.name, "pending", [], ["an empty list (no rows below the header)"])

@@ -66,6 +66,7 @@ def ingest(
     in_use_as_of: str | None = None,
     write_roster: bool = True,
     keep_pending: bool = True,
+    encoding: str | None = None,
 ) -> IngestReport:
     """Add the sheets' snapshot to the user's history; make it the user's roster when it is the newest list
     in the history and not older than ``in_use_as_of`` (the roster in use now, when known)."""
@@ -93,7 +94,7 @@ def ingest(
         return IngestReport(
             [], [f"{n}: already in the history; adds nothing" for n in again], [], None, None, str(target), {}
         )
-    new = [read_sheet(Path(p), when) for p in paths]
+    new = [read_sheet(Path(p), when, encoding) for p in paths]
     date_sheets([*(r.sheet for r in existing), *(r.sheet for r in new)], as_of=when)
     builder = Builder()
     for read in sorted(
@@ -135,25 +136,36 @@ def ingest(
         part_new = [r for r in new if r.kind == "participating" and r.sheet.date and r.sheet.date.isoformat() >= floor]
         first_date = part_new[0].sheet.date if part_new else None
         if first_date is not None and write_roster:
-            roster_written, kept = _write_roster(paths, first_date.isoformat(), folder / ROSTER_FILE, new, keep_pending)
+            roster_written, kept = _write_roster(
+                paths, first_date.isoformat(), folder / ROSTER_FILE, new, keep_pending, encoding
+            )
     return IngestReport(added, duplicates, notes, roster_written, kept, str(target), counts)
 
 
 def _write_roster(
-    paths: Sequence[Path], day: str, target: Path, new: list[ReadSheet], keep_pending: bool = True
+    paths: Sequence[Path],
+    day: str,
+    target: Path,
+    new: list[ReadSheet],
+    keep_pending: bool = True,
+    encoding: str | None = None,
 ) -> tuple[str, int | None]:
     """The user's current roster: these sheets; a participating sheet alone keeps the pending list in use."""
     kinds = {r.kind for r in new}
-    return roster_from_sheets(paths, day, target, keep_pending=keep_pending and "pending" not in kinds)
+    return roster_from_sheets(
+        paths, day, target, keep_pending=keep_pending and "pending" not in kinds, encoding=encoding
+    )
 
 
-def roster_from_sheets(paths: Sequence[Path], day: str, target: Path, keep_pending: bool) -> tuple[str, int | None]:
+def roster_from_sheets(
+    paths: Sequence[Path], day: str, target: Path, keep_pending: bool, encoding: str | None = None
+) -> tuple[str, int | None]:
     """Write the roster of these sheets to ``target``; with ``keep_pending``, the pending list in use stays."""
     from agencyref.roster.file import write_roster_atomic
     from agencyref.roster.ice287g import import_sheets
     from agencyref.roster.store import open_roster
 
-    result = import_sheets(list(paths), as_of=day)
+    result = import_sheets(list(paths), as_of=day, encoding=encoding)
     roster = result.roster
     kept = None
     if keep_pending:

@@ -229,6 +229,49 @@ def _decode_listed(raw: memoryview | None) -> dict[str, tuple[str, str, str | No
     return {} if raw is None else msgspec.msgpack.decode(raw, type=dict[str, tuple[str, str, str | None]])
 
 
+class EverListed(msgspec.Struct, frozen=True):
+    """One agreement ever on ICE's lists, under its latest spelling, with when it was listed."""
+
+    state: str
+    agency_key: str  # the stable roster key, fl/orange-county-sheriffs-office
+    agency: str
+    agency_type: str
+    county: str | None
+    model: str
+    first_listed: str
+    last_listed: str
+    ended: str | None
+    listed_now: bool
+
+
+def ever_listed(history: OpenHistory, state: str | None = None) -> list[EverListed]:
+    """Every agreement in the history (or one state's), sorted by state, key and model."""
+    from agencyref.roster.places.names import agency_key as roster_key
+
+    newest = history.participating[-1].date if history.participating else ""
+    out = []
+    for x in history.agreements:
+        if state and x.state != state:
+            continue
+        first, last, ended = listing_dates(history, x)
+        v = x.versions[-1]
+        out.append(
+            EverListed(
+                x.state,
+                roster_key(x.state, v.agency),
+                v.agency,
+                v.agency_type,
+                v.county or None,
+                x.model,
+                first,
+                last,
+                ended,
+                last >= newest and ended is None,
+            )
+        )
+    return sorted(out, key=lambda r: (r.state, r.agency_key, r.model))
+
+
 def listing_dates(history: OpenHistory, x: Listing) -> tuple[str, str, str | None]:
     return _dates(history.snapshots, x)
 
