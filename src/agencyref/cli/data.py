@@ -201,17 +201,11 @@ def _history_lines(h: dict[str, Any]) -> list[str]:
 def info(fmt: FormatOpt = None, as_json: JsonOpt = False) -> None:
     """Which data files are in use, their as-of dates and coverage counts."""
     from agencyref.present.views.reference import info as build
-    from agencyref.roster.store import roster_path, roster_summary
+    from agencyref.roster.store import roster_info
 
     chosen_format(fmt, as_json)
     k = _knowledge()
-    path, origin = roster_path(current().roster)
-    summary: dict[str, Any] = {"path": str(path), "origin": origin}
-    try:
-        summary.update(roster_summary(current().roster))
-    except DataError as exc:
-        summary["error"] = str(exc.problems[0])
-    _show(build(k, summary, __version__), fmt, as_json, k)
+    _show(build(k, roster_info(current().roster), __version__), fmt, as_json, k)
 
 
 def _complete_kind(incomplete: str) -> list[str]:

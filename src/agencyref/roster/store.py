@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 import msgspec
 
 from agencyref.cache import cached
+from agencyref.errors import DataError
 from agencyref.files import ROSTER_LIMIT, read_bytes
 from agencyref.knowledge.model import Source
 from agencyref.paths import ROSTER_FILE, bundled, user_data_dir
@@ -216,18 +217,42 @@ def open_roster(override: str | None = None) -> OpenRoster:
     )
 
 
-def roster_summary(override: str | None = None) -> dict[str, Any]:
-    opened = open_roster(override)
+class RosterInfo(msgspec.Struct, frozen=True, kw_only=True):
+    """The roster in use, for `agencyref info`: where it is, what it holds, or why it could not be read.
+
+    Fields left UNSET are absent from the JSON (an unreadable roster has only path, origin and error).
+    """
+
+    path: str
+    origin: str
+    as_of: str | msgspec.UnsetType = msgspec.UNSET
+    source_url: str | msgspec.UnsetType = msgspec.UNSET
+    source_files: list[str] | msgspec.UnsetType = msgspec.UNSET
+    agreements: int | msgspec.UnsetType = msgspec.UNSET
+    agencies: int | msgspec.UnsetType = msgspec.UNSET
+    pending: int | msgspec.UnsetType = msgspec.UNSET
+    age_days: int | msgspec.UnsetType | None = msgspec.UNSET
+    error: str | msgspec.UnsetType = msgspec.UNSET
+
+
+def roster_info(override: str | None = None) -> RosterInfo:
+    path, origin = roster_path(override)
+    try:
+        opened = open_roster(override)
+    except DataError as exc:
+        return RosterInfo(path=str(path), origin=origin, error=str(exc.problems[0]))
     total = opened.summary()
-    return {
-        "as_of": opened.as_of,
-        "source_url": opened.compiled.source_url,
-        "source_files": opened.compiled.source_files,
-        "agreements": total.agreements if total else 0,
-        "agencies": total.agencies if total else 0,
-        "pending": total.pending_agreements if total else 0,
-        "age_days": opened.age_days(),
-    }
+    return RosterInfo(
+        path=str(path),
+        origin=origin,
+        as_of=opened.as_of,
+        source_url=opened.compiled.source_url,
+        source_files=opened.compiled.source_files,
+        agreements=total.agreements if total else 0,
+        agencies=total.agencies if total else 0,
+        pending=total.pending_agreements if total else 0,
+        age_days=opened.age_days(),
+    )
 
 
 def roster_path(override: str | None = None) -> tuple[Path, str]:

@@ -181,7 +181,7 @@ class Coverage(Strict, frozen=True, kw_only=True):
 
 
 class InfoRoster(Strict, frozen=True, kw_only=True):
-    """The roster in use (``roster.store.roster_summary``), or why it could not be read (``error``)."""
+    """The roster in use (``roster.store.roster_info``), or why it could not be read (``error``)."""
 
     path: str
     origin: Literal["override", "user", "bundled"]

@@ -21,6 +21,7 @@ from agencyref.present.document import (
     Timeline,
     source_dict,
 )
+from agencyref.roster.store import RosterInfo
 
 
 def term_list(k: Knowledge) -> Document:
@@ -207,7 +208,7 @@ def _dated_figures(k: Knowledge) -> list[tuple[str, str, str, str]]:
     return sorted(rows, key=lambda r: r[3], reverse=True)
 
 
-def info(k: Knowledge, roster: dict[str, Any] | None, version: str) -> Document:
+def info(k: Knowledge, roster: RosterInfo | None, version: str) -> Document:
     counts = coverage(k)
     newest_source = max((s.date or "" for s in list(k.sources.values())), default="")
     newest_event = max((e.date for e in k.events), default="")
@@ -220,19 +221,19 @@ def info(k: Knowledge, roster: dict[str, Any] | None, version: str) -> Document:
         ("Newest timeline event", Cell(newest_event or "—")),
     ]
     if roster:
-        age = roster.get("age_days")
+
+        def shown(value: object) -> str:
+            return "—" if value is msgspec.UNSET or value is None else str(value)
+
+        age = roster.age_days if isinstance(roster.age_days, int) else None
         fields += [
-            ("287(g) roster", Cell(f"{roster['path']} ({roster['origin']})")),
-            (
-                "Roster as of (ICE list)",
-                Cell(f"{roster.get('as_of', '—')}" + (f" ({age} days ago)" if age is not None else "")),
-            ),
-            (
-                "Roster agreements",
-                Cell(f"{roster.get('agreements', '—')} participating, {roster.get('pending', '—')} pending"),
-            ),
-            ("Roster agencies", Cell(str(roster.get("agencies", "—")))),
+            ("287(g) roster", Cell(f"{roster.path} ({roster.origin})")),
+            ("Roster as of (ICE list)", Cell(shown(roster.as_of) + (f" ({age} days ago)" if age is not None else ""))),
+            ("Roster agreements", Cell(f"{shown(roster.agreements)} participating, {shown(roster.pending)} pending")),
+            ("Roster agencies", Cell(shown(roster.agencies))),
         ]
+        if roster.error is not msgspec.UNSET:
+            fields.append(("Roster problem", Cell(str(roster.error))))
     figures = _dated_figures(k)
     rows = [[Cell(name), Cell(str(n))] for name, n in counts.items()]
     figure_rows = [[Cell(e), Cell(label), Cell(value), Cell(as_of)] for e, label, value, as_of in figures]
@@ -243,7 +244,7 @@ def info(k: Knowledge, roster: dict[str, Any] | None, version: str) -> Document:
         "newest_source_date": newest_source,
         "newest_event_date": newest_event,
         "coverage": counts,
-        "roster": roster,
+        "roster": msgspec.to_builtins(roster) if roster is not None else None,
         "dated_figures": [
             {"entry": e, "label": label, "value": value, "as_of": as_of} for e, label, value, as_of in figures
         ],

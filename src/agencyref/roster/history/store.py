@@ -199,12 +199,6 @@ def listing(history: OpenHistory, state: str, agency: str, model: str) -> tuple[
     return None
 
 
-def listed_in(history: OpenHistory, state: str) -> dict[str, tuple[str, str, str | None]]:
-    """(first listed, last listed, ended on) of every agreement ever listed in ``state``, by
-    ``"=<agency as spelled>|<model>"`` and ``"<agency_key(agency)>|<model>"``; decodes only that state's table."""
-    return _decode_listed(history.compiled.listed.get(state))
-
-
 class ListedTables(msgspec.Struct, frozen=True):
     """The listing dates alone, cached apart from the rest of the history: a roster answer reads this
     small entry, not the whole history."""
@@ -213,7 +207,7 @@ class ListedTables(msgspec.Struct, frozen=True):
 
 
 def listed_for_state(state: str, override: str | None = None) -> dict[str, tuple[str, str, str | None]]:
-    """``listed_in`` for the history in use, through its own small cache entry."""
+    """The listing dates of one state's agreements in the history in use, through their own small cache entry."""
     from agencyref.roster.history.model import decode_history
 
     path, _ = history_path(override)
