@@ -121,12 +121,15 @@ def test_history_tables_agree_with_the_history_and_the_roster(db: Path) -> None:
 def test_the_sqlite_export_goes_through_the_safe_writer(run: Runner, tmp_path: Path) -> None:
     import os
 
-    from .conftest import REPO as repo
+    import shutil
 
-    knowledge = repo / "data" / "agencies.yaml"
+    from .conftest import MINI
+
+    knowledge = tmp_path / "kb.yaml"  # a copy in use via --data: a test never aims a write at the repository
+    shutil.copyfile(MINI, knowledge)
     before = knowledge.read_bytes()
-    r = run("-q", "export", "--format", "sqlite", "-o", str(knowledge), "--force")
-    assert r.code == 2 and knowledge.read_bytes() == before  # never the knowledge file, even with --force
+    r = run("-q", "--data", str(knowledge), "export", "--format", "sqlite", "-o", str(knowledge), "--force")
+    assert r.code == 2 and knowledge.read_bytes() == before  # never the knowledge file in use, even with --force
     fifo = tmp_path / "pipe.db"
     os.mkfifo(fifo)
     assert run("-q", "export", "--format", "sqlite", "-o", str(fifo)).code == 2
