@@ -120,7 +120,6 @@ def test_history_tables_agree_with_the_history_and_the_roster(db: Path) -> None:
 
 def test_the_sqlite_export_goes_through_the_safe_writer(run: Runner, tmp_path: Path) -> None:
     import os
-
     import shutil
 
     from .conftest import MINI
